@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { AppStatus } from '../../shared/contract/app.js';
+import type { ConnectionRegistry } from './connections.js';
+import { diskUsage } from './disk-usage.js';
+
+const INDEX_FOLDERS = ['index', 'telemetry'];
+const POLL_MS = 5000;
+
+/** Watches what the status bar shows: connection changes at once, the index size every few seconds. */
+export function watchStatus(dataDir: string, connections: ConnectionRegistry, emit: (status: AppStatus) => void): () => void {
+  let indexBytes: number | undefined;
+  let stopped = false;
+
+  const measure = async (): Promise<void> => {
+    const sizes = await Promise.all(INDEX_FOLDERS.map((folder) => diskUsage(join(dataDir, folder))));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (stopped || total === indexBytes) return;
+    indexBytes = total;
+    emit({ connections: connections.count, indexBytes });
+  };
+  const measureQuietly = (): void => void measure().catch(() => {});
+
+  measureQuietly();
+  const timer = setInterval(measureQuietly, POLL_MS);
+  const unwatch = connections.watch((count) => {
+    if (indexBytes !== undefined) emit({ connections: count, indexBytes });
+  });
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    unwatch();
+  };
+}
