@@ -1,0 +1,414 @@
+/**
+ * Query evaluation over segment blocks: decide from headers and filters whether a block can match (without
+ * decompressing it), then compute the matching rows of a decoded block as a 0/1 mask.
+ */
+import { LEVELS } from '../../../shared/logs/record.js';
+import { levelMatches, type QueryNode } from '../../../shared/logs/query.js';
+import { compiledRegex, valueMatches } from '../../../shared/logs/query-match.js';
+import { containsTokens, isTokenCode, tokenize } from '../../../shared/logs/tokens.js';
+import type { BlockMeta } from './segment-format.js';
+import type { DecodedBlock, Segment } from './segment.js';
+import { bloomHas } from './token-table.js';
+import { fieldHashes, prefixHashes, tokenHashes } from './token-hash.js';
+
+type TextNode = Extract<QueryNode, { kind: 'text' }>;
+type FieldNode = Extract<QueryNode, { kind: 'field' }>;
+type RegexNode = Extract<QueryNode, { kind: 'regex' }>;
+
+/** Per-query precomputation: hashes of words, label predicates per segment stream. */
+export class QueryPlan {
+  private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
+  private readonly streamMatches = new Map<Segment, Map<FieldNode, Uint8Array>>();
+
+  constructor(readonly root: QueryNode) {}
+
+  /** Whether any row of the block could match: false means skip it unread. */
+  mayMatch(segment: Segment, block: BlockMeta, node: QueryNode = this.root): boolean {
+    switch (node.kind) {
+      case 'all':
+      case 'not':
+        return true;
+      case 'and':
+        return node.children.every((child) => this.mayMatch(segment, block, child));
+      case 'or':
+        return node.children.some((child) => this.mayMatch(segment, block, child));
+      case 'level':
+        return LEVELS.some((level, index) => (block.levelMask & (1 << index)) !== 0 && levelMatches(node.op, level, node.level));
+      case 'field': {
+        const streams = this.streamMatch(segment, node);
+        if (streams) return block.streams.some((stream) => streams[stream] === 1);
+        if (!block.hasFields) return false;
+        return node.prefix || this.filterHas(segment, block, node);
+      }
+      case 'text':
+      case 'regex':
+        return this.filterHas(segment, block, node);
+    }
+  }
+
+  /**
+   * The number of matching rows when block headers and postings decide it without reading the block
+   * (the block lies inside `range` and every term is a frequent word, label, level or combination); else null.
+   */
+  countWithoutReading(segment: Segment, block: BlockMeta, range: { fromNs?: bigint; toNs?: bigint }): number | null {
+    if ((range.fromNs !== undefined && block.minTs < range.fromNs) || (range.toNs !== undefined && block.maxTs >= range.toNs)) return null;
+    const bits = this.filterBits(segment, block, this.root);
+    if (bits === null) return null;
+    let count = 0;
+    for (let i = 0; i < bits.length; i++) count += BIT_COUNT[bits[i]];
+    return count;
+  }
+
+  /** The rows matching `node` as a bitmap (bit i of byte i>>3 = row i), from headers and postings alone; or null. */
+  private filterBits(segment: Segment, block: BlockMeta, node: QueryNode): Uint8Array | null {
+    const rows = block.rows;
+    const uniform = (value: 0 | 1) => {
+      const bits = new Uint8Array(Math.ceil(rows / 8));
+      if (value === 1) {
+        bits.fill(0xff);
+        if (rows % 8 !== 0) bits[bits.length - 1] = (1 << rows % 8) - 1;
+      }
+      return bits;
+    };
+    switch (node.kind) {
+      case 'all':
+        return uniform(1);
+      case 'and':
+      case 'or': {
+        const parts = node.children.map((child) => this.filterBits(segment, block, child));
+        if (parts.some((part) => part === null)) return null;
+        const out = uniform(node.kind === 'and' ? 1 : 0);
+        for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] = node.kind === 'and' ? out[i] & part[i] : out[i] | part[i];
+        return out;
+      }
+      case 'not': {
+        const inner = this.filterBits(segment, block, node.child);
+        if (!inner) return null;
+        const all = uniform(1);
+        for (let i = 0; i < all.length; i++) all[i] &= ~inner[i];
+        return all;
+      }
+      case 'level': {
+        const present = LEVELS.filter((_level, index) => (block.levelMask & (1 << index)) !== 0);
+        const matching = present.filter((level) => levelMatches(node.op, level, node.level)).length;
+        return matching === 0 ? uniform(0) : matching === present.length ? uniform(1) : null;
+      }
+      case 'field': {
+        const streams = this.streamMatch(segment, node);
+        if (!streams) return this.mayMatch(segment, block, node) ? null : uniform(0);
+        const matching = block.streams.filter((stream) => streams[stream] === 1).length;
+        return matching === 0 ? uniform(0) : matching === block.streams.length ? uniform(1) : null;
+      }
+      case 'text': {
+        if (!this.mayMatch(segment, block, node)) return uniform(0);
+        if (node.tokens.length !== 1 || node.prefix) return null;
+        const [h1, h2] = this.filterKeys(node)[0];
+        const bitmap = segment.posting(block, h1, h2);
+        return bitmap ? new Uint8Array(bitmap) : null;
+      }
+      case 'regex':
+        return this.mayMatch(segment, block, node) ? null : uniform(0);
+    }
+  }
+
+  /** For label fields: 1 per segment stream whose label matches; null for structured fields. */
+  streamMatch(segment: Segment, node: FieldNode): Uint8Array | null {
+    if (!isLabelField(node.field)) return null;
+    let perNode = this.streamMatches.get(segment);
+    if (!perNode) this.streamMatches.set(segment, (perNode = new Map()));
+    let matches = perNode.get(node);
+    if (!matches) {
+      matches = new Uint8Array(segment.labels.length);
+      segment.labels.forEach((labels, index) => {
+        const value = (labels as unknown as Record<string, string | undefined>)[node.field];
+        if (valueMatches(value, node.value, node.prefix)) matches![index] = 1;
+      });
+      perNode.set(node, matches);
+    }
+    return matches;
+  }
+
+  private filterHas(segment: Segment, block: BlockMeta, node: TextNode | RegexNode | FieldNode): boolean {
+    const bloom = segment.bloom(block);
+    if (!bloom) return true;
+    return this.filterKeys(node).every(([h1, h2]) => bloomHas(bloom, h1, h2));
+  }
+
+  private filterKeys(node: TextNode | RegexNode | FieldNode): Array<[number, number]> {
+    let keys = this.hashes.get(node);
+    if (!keys) {
+      keys = [];
+      if (node.kind === 'text') {
+        const whole = node.prefix ? node.tokens.slice(0, -1) : node.tokens;
+        keys.push(...whole.map(tokenHashes));
+        const prefix = node.prefix ? prefixHashes(node.tokens[node.tokens.length - 1]) : undefined;
+        if (prefix) keys.push(prefix);
+      } else if (node.kind === 'regex') {
+        for (const literal of node.literals) keys.push(...boundedTokens(literal).map(tokenHashes));
+      } else {
+        keys.push(fieldHashes(node.field, node.value));
+      }
+      this.hashes.set(node, keys);
+    }
+    return keys;
+  }
+
+  /** Rows of `block` matching `node` among those set in `mask` (a new array; `mask` is not changed). */
+  evaluate(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: QueryNode = this.root): Uint8Array {
+    switch (node.kind) {
+      case 'all':
+        return mask.slice();
+      case 'and': {
+        let current = mask;
+        for (const child of orderForAnd(node.children)) {
+          if (!this.mayMatch(segment, block.meta, child)) return new Uint8Array(mask.length);
+          current = this.evaluate(segment, block, current, child);
+        }
+        return current === mask ? mask.slice() : current;
+      }
+      case 'or': {
+        const out = new Uint8Array(mask.length);
+        const remaining = mask.slice();
+        for (const child of node.children) {
+          if (!this.mayMatch(segment, block.meta, child)) continue;
+          const matched = this.evaluate(segment, block, remaining, child);
+          for (let i = 0; i < out.length; i++) {
+            if (matched[i]) {
+              out[i] = 1;
+              remaining[i] = 0;
+            }
+          }
+        }
+        return out;
+      }
+      case 'not': {
+        const matched = this.mayMatch(segment, block.meta, node.child) ? this.evaluate(segment, block, mask, node.child) : new Uint8Array(mask.length);
+        const out = new Uint8Array(mask.length);
+        for (let i = 0; i < out.length; i++) out[i] = mask[i] & (matched[i] ^ 1);
+        return out;
+      }
+      case 'level': {
+        const out = new Uint8Array(mask.length);
+        const accepted = LEVELS.map((level) => levelMatches(node.op, level, node.level));
+        for (let i = 0; i < out.length; i++) if (mask[i] && accepted[block.level[i]]) out[i] = 1;
+        return out;
+      }
+      case 'field':
+        return this.evaluateField(segment, block, mask, node);
+      case 'text':
+        return this.evaluateText(segment, block, mask, node);
+      case 'regex':
+        return this.evaluateRegex(segment, block, mask, node);
+    }
+  }
+
+  private evaluateField(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: FieldNode): Uint8Array {
+    const out = new Uint8Array(mask.length);
+    const streams = this.streamMatch(segment, node);
+    if (streams) {
+      for (let i = 0; i < out.length; i++) if (mask[i] && streams[block.stream[i]]) out[i] = 1;
+      return out;
+    }
+    for (let i = 0; i < out.length; i++) {
+      if (mask[i] && valueMatches(block.fields(i)?.[node.field], node.value, node.prefix)) out[i] = 1;
+    }
+    return out;
+  }
+
+  private evaluateText(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: TextNode): Uint8Array {
+    const out = new Uint8Array(mask.length);
+    const wholeWords = node.prefix ? node.tokens.length - 1 : node.tokens.length;
+    const candidates = this.postingCandidates(segment, block.meta, node, Infinity);
+    if (candidates && wholeWords === 1 && node.tokens.length === 1) {
+      for (const row of candidates) out[row] = mask[row];
+      return out;
+    }
+    let rows = mask;
+    if (candidates) {
+      rows = new Uint8Array(mask.length);
+      for (const row of candidates) rows[row] = mask[row];
+    }
+    if (block.meta.ascii) {
+      scanAscii(block, this.wordsRegex(node), rows, out, node.prefix);
+      return out;
+    }
+    for (let row = 0; row < out.length; row++) {
+      if (!rows[row]) continue;
+      const lower = block.message(row).toLowerCase();
+      if (containsTokens(lower, 0, lower.length, node.tokens, node.prefix)) out[row] = 1;
+    }
+    return out;
+  }
+
+  private readonly wordRegexes = new Map<TextNode, RegExp>();
+
+  /** The node's words separated by non-word runs, case-insensitive; word boundaries are checked by scanAscii. */
+  private wordsRegex(node: TextNode): RegExp {
+    let regex = this.wordRegexes.get(node);
+    if (!regex) {
+      regex = new RegExp(node.tokens.map((token) => token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^A-Za-z0-9\\u0080-\\uffff]+'), 'gi');
+      this.wordRegexes.set(node, regex);
+    }
+    return regex;
+  }
+
+  /**
+   * Rows (ascending) that hold every one of the first `count` words of `node` according to the block's word bitmaps
+   * (exact for those words); null when none of them has a bitmap.
+   */
+  private postingCandidates(segment: Segment, block: BlockMeta, node: TextNode | RegexNode, count: number): Uint32Array | null {
+    const keys = this.filterKeys(node);
+    let combined: Uint8Array | null = null;
+    for (let k = 0; k < count && k < keys.length; k++) {
+      const bitmap = segment.posting(block, keys[k][0], keys[k][1]);
+      if (!bitmap) continue;
+      if (!combined) combined = new Uint8Array(bitmap);
+      else for (let i = 0; i < combined.length; i++) combined[i] &= bitmap[i];
+    }
+    if (!combined) return null;
+    let total = 0;
+    for (let i = 0; i < combined.length; i++) total += BIT_COUNT[combined[i]];
+    const rows = new Uint32Array(total);
+    let at = 0;
+    for (let i = 0; i < combined.length; i++) {
+      let byte = combined[i];
+      while (byte !== 0) {
+        const bit = 31 - Math.clz32(byte & -byte);
+        rows[at++] = i * 8 + bit;
+        byte &= byte - 1;
+      }
+    }
+    return rows;
+  }
+
+  private evaluateRegex(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: RegexNode): Uint8Array {
+    const candidates = this.postingCandidates(segment, block.meta, node, Infinity);
+    if (!candidates) return evaluateRegex(block, mask, node);
+    const out = new Uint8Array(mask.length);
+    const regex = compiledRegex(node.source, node.flags);
+    for (const row of candidates) if (mask[row] && regex.test(block.message(row))) out[row] = 1;
+    return out;
+  }
+}
+
+const BIT_COUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let bits = 0;
+  for (let b = byte; b !== 0; b &= b - 1) bits++;
+  return bits;
+});
+
+export function isLabelField(field: string): boolean {
+  return field === 'site' || field === 'device' || field === 'source' || field === 'unit' || field === 'pod' || field === 'container';
+}
+
+/** Cheap, selective terms first so that expensive ones (regex, structured fields) see fewer rows. */
+function orderForAnd(children: QueryNode[]): QueryNode[] {
+  const cost = (node: QueryNode): number => (node.kind === 'level' || node.kind === 'field' ? 0 : node.kind === 'text' ? 1 : node.kind === 'regex' ? 3 : 2);
+  return [...children].sort((a, b) => cost(a) - cost(b));
+}
+
+/**
+ * Scans `text` (the block's messages back to back, ASCII) for `needle`; for each hit in a row set in `mask`,
+ * `accept(at, rowStart, rowEnd)` decides; accepted rows are set in `out` and their rest skipped.
+ */
+function forEachHitRow(block: DecodedBlock, text: string, needle: string, mask: Uint8Array, out: Uint8Array, accept: (at: number, start: number, end: number) => boolean): void {
+  const rows = block.rows;
+  const ends = block.messageOffsets();
+  let row = 0;
+  while (row < rows && !mask[row]) row++;
+  if (row >= rows) return;
+  let at = text.indexOf(needle, ends[row]);
+  while (at >= 0) {
+    if (ends[row + 1] <= at) row = rowAt(ends, at, row + 1, rows);
+    const start = ends[row];
+    const end = ends[row + 1];
+    if (!mask[row] || out[row]) at = text.indexOf(needle, end);
+    else if (at + needle.length <= end && accept(at, start, end)) {
+      out[row] = 1;
+      at = text.indexOf(needle, end);
+    } else at = text.indexOf(needle, at + 1);
+  }
+}
+
+/**
+ * Marks in `out` the rows set in `rows` whose message holds the words of `regex` (from wordsRegex) on word
+ * boundaries, running the regex over the block's whole ASCII text and skipping rows that need no answer.
+ */
+function scanAscii(block: DecodedBlock, regex: RegExp, rows: Uint8Array, out: Uint8Array, prefix: boolean): void {
+  const count = block.rows;
+  const ends = block.messageOffsets();
+  const text = block.text();
+  let row = 0;
+  while (row < count && !rows[row]) row++;
+  if (row >= count) return;
+  regex.lastIndex = ends[row];
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    const at = match.index;
+    if (ends[row + 1] <= at) row = rowAt(ends, at, row + 1, count);
+    if (!rows[row]) {
+      while (row < count && !rows[row]) row++;
+      if (row >= count) return;
+      regex.lastIndex = ends[row];
+      continue;
+    }
+    const start = ends[row];
+    const end = ends[row + 1];
+    const stop = at + match[0].length;
+    const bounded = stop <= end && (at === start || !isTokenCode(text.charCodeAt(at - 1))) && (prefix || stop === end || !isTokenCode(text.charCodeAt(stop)));
+    if (!bounded) {
+      regex.lastIndex = at + 1;
+      continue;
+    }
+    out[row] = 1;
+    row++;
+    while (row < count && !rows[row]) row++;
+    if (row >= count) return;
+    regex.lastIndex = ends[row];
+  }
+}
+
+/** The row whose message holds byte `at`, searching rows from `low`. */
+function rowAt(ends: Uint32Array, at: number, low: number, rows: number): number {
+  let lo = low;
+  let hi = rows - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ends[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function evaluateRegex(block: DecodedBlock, mask: Uint8Array, node: RegexNode): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  const regex = compiledRegex(node.source, node.flags);
+  const caseless = node.flags.includes('i');
+  const longest = node.literals.reduce((best, literal) => (literal.length > best.length ? literal : best), '');
+  if (block.meta.ascii && longest.length > 0 && !node.flags.includes('u')) {
+    const text = caseless ? block.lowerText() : block.text();
+    const needle = caseless ? longest.toLowerCase() : longest;
+    if (needle.length === longest.length) {
+      forEachHitRow(block, text, needle, mask, out, (_at, start, end) => regex.test(block.text().slice(start, end)));
+      return out;
+    }
+  }
+  if (longest.length > 0 && !caseless && (block.meta.ascii ? block.text().indexOf(longest) : block.messages().indexOf(longest)) < 0) return out;
+  for (let i = 0; i < out.length; i++) if (mask[i] && regex.test(block.message(i))) out[i] = 1;
+  return out;
+}
+
+/** Tokens of a regex literal that are whole words in every match: separated on both sides inside the literal. */
+export function boundedTokens(literal: string): string[] {
+  const lower = literal.toLowerCase();
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const inside = i < lower.length && isTokenCode(lower.charCodeAt(i));
+    if (inside && start < 0) start = i;
+    else if (!inside && start >= 0) {
+      if (start > 0 && i < lower.length) tokens.push(lower.slice(start, i));
+      start = -1;
+    }
+  }
+  return tokens.filter((token) => tokenize(token).length === 1);
+}

@@ -1,0 +1,132 @@
+/**
+ * IndexClient: the log index hosted on a worker thread, with the same API as LogIndex (LogIndexApi).
+ *
+ *   const index = await IndexClient.open(join(dataDir, 'index'));
+ *   await index.append(records);                       // resolves when durable
+ *   const page = await index.search('level>=warn', { limit: 200 });
+ *   const stop = await index.subscribe('device:gw-17', (hits) => …);
+ *   await index.close();                                // seals unsealed records, ends the worker
+ *
+ * Errors keep their name and message (QuerySyntaxError also its `position`). If the worker dies, every pending and
+ * later call rejects.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LogRecord } from '../../../shared/logs/record.js';
+import type { HistogramOptions, Histogram, IndexStats, LogIndexApi, LogIndexOptions, QueryOptions, SearchOptions, SearchPage, TailListener, TopValue } from './log-index.js';
+import type { WorkerReply, WorkerRequest } from './index-protocol.js';
+
+type Method = WorkerRequest['method'];
+type ArgsOf<M extends Method> = Extract<WorkerRequest, { method: M }>['args'];
+
+export class IndexClient implements LogIndexApi {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Map<number, TailListener>();
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`index worker exited (code ${code})`)));
+  }
+
+  static async open(dir: string, options: Omit<LogIndexOptions, 'nowNs'> = {}): Promise<IndexClient> {
+    const [entry, extra] = workerEntry();
+    const worker = new Worker(entry, { ...extra, workerData: { dir, options } });
+    const client = new IndexClient(worker);
+    await new Promise<void>((resolve, reject) => {
+      client.pending.set(0, { resolve: () => resolve(), reject });
+    });
+    return client;
+  }
+
+  append(records: readonly LogRecord[]): Promise<void> {
+    return this.call('append', [records]) as Promise<void>;
+  }
+
+  search(query: string, options?: SearchOptions): Promise<SearchPage> {
+    return this.call('search', [query, options]) as Promise<SearchPage>;
+  }
+
+  count(query: string, options?: QueryOptions): Promise<number> {
+    return this.call('count', [query, options]) as Promise<number>;
+  }
+
+  histogram(query: string, options?: HistogramOptions): Promise<Histogram> {
+    return this.call('histogram', [query, options]) as Promise<Histogram>;
+  }
+
+  topValues(query: string, field: string, options?: QueryOptions & { limit?: number }): Promise<TopValue[]> {
+    return this.call('topValues', [query, field, options]) as Promise<TopValue[]>;
+  }
+
+  async subscribe(query: string, listener: TailListener): Promise<() => Promise<void>> {
+    const id = this.nextId;
+    this.listeners.set(id, listener);
+    try {
+      await this.call('subscribe', [query]);
+    } catch (error) {
+      this.listeners.delete(id);
+      throw error;
+    }
+    return async () => {
+      this.listeners.delete(id);
+      if (!this.failure) await this.call('unsubscribe', [id]);
+    };
+  }
+
+  stats(): Promise<IndexStats> {
+    return this.call('stats', []) as Promise<IndexStats>;
+  }
+
+  flush(): Promise<void> {
+    return this.call('flush', []) as Promise<void>;
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    await this.call('close', []);
+    this.failure = new Error('index is closed');
+    await this.worker.terminate();
+  }
+
+  private call<M extends Method>(method: M, args: ArgsOf<M>): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args } as WorkerRequest);
+    });
+  }
+
+  private onReply(reply: WorkerReply): void {
+    if (reply.tail) {
+      this.listeners.get(reply.tail.subscription)?.(reply.tail.hits);
+      return;
+    }
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return;
+    this.pending.delete(reply.id);
+    if (reply.error) {
+      const error = new Error(reply.error.message);
+      error.name = reply.error.name;
+      if (reply.error.position !== undefined) Object.assign(error, { position: reply.error.position });
+      waiter.reject(error);
+    } else waiter.resolve(reply.value);
+  }
+
+  private fail(error: Error): void {
+    if (!this.failure) this.failure = error;
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** The compiled worker next to this file; from TypeScript sources (tests, dev) it runs through jiti. */
+function workerEntry(): [URL, { execArgv?: string[] }] {
+  const compiled = new URL('./index-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return [compiled, {}];
+  return [new URL('./index-worker.ts', import.meta.url), { execArgv: ['--import', 'jiti/register'] }];
+}

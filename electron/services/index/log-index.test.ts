@@ -1,0 +1,214 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { LogIndex, type SearchHit } from './log-index.js';
+import { LEVELS, type Level, type LogRecord } from '../../../shared/logs/record.js';
+import { parseQuery, type QueryNode } from '../../../shared/logs/query.js';
+import { tokenize } from '../../../shared/logs/tokens.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fk-index-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const BASE = 1_764_324_000_000_000_000n;
+const labels = (device: string, source: LogRecord['labels']['source'] = 'syslog', unit?: string) => ({ device, source, ...(unit ? { unit } : {}) });
+
+function record(second: number, message: string, extra: Partial<LogRecord> = {}): LogRecord {
+  return { tsNs: BASE + BigInt(second) * 1_000_000_000n, labels: labels('gw-1'), level: 'info', message, ...extra };
+}
+
+/** Independent reference: tokenize each message and compare token arrays. */
+function naive(node: QueryNode, r: LogRecord): boolean {
+  switch (node.kind) {
+    case 'all':
+      return true;
+    case 'and':
+      return node.children.every((child) => naive(child, r));
+    case 'or':
+      return node.children.some((child) => naive(child, r));
+    case 'not':
+      return !naive(node.child, r);
+    case 'text': {
+      const tokens = tokenize(r.message);
+      for (let i = 0; i + node.tokens.length <= tokens.length; i++) {
+        if (node.tokens.every((token, k) => (k === node.tokens.length - 1 && node.prefix ? tokens[i + k].startsWith(token) : tokens[i + k] === token))) return true;
+      }
+      return false;
+    }
+    case 'field': {
+      const value = (r.labels as unknown as Record<string, string | undefined>)[node.field] ?? r.fields?.[node.field];
+      if (value === undefined) return false;
+      return node.prefix ? value.toLowerCase().startsWith(node.value) : value.toLowerCase() === node.value;
+    }
+    case 'level': {
+      const a = LEVELS.indexOf(r.level);
+      const w = LEVELS.indexOf(node.level);
+      return { '=': a === w, '>=': a >= w, '>': a > w, '<=': a <= w, '<': a < w }[node.op];
+    }
+    case 'regex':
+      return new RegExp(node.source, node.flags).test(r.message);
+  }
+}
+
+const key = (hit: Pick<SearchHit, 'tsNs' | 'message'>) => `${hit.tsNs}|${hit.message}`;
+
+async function allPages(index: LogIndex, query: string, limit: number): Promise<SearchHit[]> {
+  const hits: SearchHit[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 1000; page++) {
+    const result = await index.search(query, { limit, cursor });
+    hits.push(...result.hits);
+    cursor = result.cursor;
+    if (!cursor) break;
+  }
+  return hits;
+}
+
+describe('LogIndex', () => {
+  it('finds words, phrases, prefixes, fields and levels across sealed and unsealed records', async () => {
+    const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3 });
+    await index.append([
+      record(1, 'eth0: Link is Down', { level: 'warn', labels: labels('gw-1', 'journald', 'networkd.service') }),
+      record(2, 'eth0: link is up'),
+      record(3, 'sensor temp=21.5 unit=C', { fields: { sensor: 'T1' } }),
+      record(4, 'Connection reset by peer 10.0.0.7', { level: 'error', labels: labels('gw-2', 'k3s') }),
+      record(5, 'connecting to broker', { labels: labels('gw-2', 'mqtt') }),
+      record(6, 'ünïcode Grüße from Café', { level: 'debug' }),
+    ]);
+    expect(await index.count('link')).toBe(2);
+    expect(await index.count('"link is down"')).toBe(1);
+    expect(await index.count('conn*')).toBe(2);
+    expect(await index.count('device:gw-2')).toBe(2);
+    expect(await index.count('source:journald unit:networkd.service')).toBe(1);
+    expect(await index.count('level>=warn')).toBe(2);
+    expect(await index.count('sensor:t1')).toBe(1);
+    expect(await index.count('"10.0.0.7"')).toBe(1);
+    expect(await index.count('grüße')).toBe(1);
+    expect(await index.count('link -down')).toBe(1);
+    expect(await index.count('broker OR peer')).toBe(2);
+    expect(await index.count('/reset by \\w+ \\d+\\.\\d+/')).toBe(1);
+    const page = await index.search('', { limit: 2 });
+    expect(page.hits.map((hit) => hit.message)).toEqual(['ünïcode Grüße from Café', 'connecting to broker']);
+    expect((await index.topValues('', 'device'))[0]).toEqual({ value: 'gw-1', count: 4 });
+    const histogram = await index.histogram('link', { bucketNs: 2_000_000_000n });
+    expect(histogram.total).toBe(2);
+    await index.close();
+  });
+
+  it('keeps every acknowledged record across close/reopen and across an unclean stop', async () => {
+    const first = await LogIndex.open(dir, { sealRows: 10, blockRows: 4 });
+    await first.append(Array.from({ length: 25 }, (_, i) => record(i, `line ${i}`)));
+    await first.close();
+    const second = await LogIndex.open(dir, { sealRows: 1000 });
+    expect(await second.count('line')).toBe(25);
+    await second.append([record(100, 'only in the wal')]);
+    // no close: the next open must replay the WAL
+    const third = await LogIndex.open(dir);
+    expect(await third.count('line OR wal')).toBe(26);
+    expect((await third.stats()).rows).toBe(26);
+    await third.close();
+  });
+
+  it('merges small segments and applies retention by size', async () => {
+    const index = await LogIndex.open(dir, { sealRows: 5, mergeBelowRows: 8, mergeMinSegments: 3 });
+    for (let batch = 0; batch < 6; batch++) {
+      await index.append(Array.from({ length: 5 }, (_, i) => record(batch * 10 + i, `batch ${batch} row ${i}`)));
+      await index.flush();
+    }
+    expect((await index.stats()).segments).toBeLessThan(6);
+    expect(await index.count('batch')).toBe(30);
+    await index.close();
+    const limited = await LogIndex.open(dir, { retention: { maxBytes: 1 } });
+    expect((await limited.stats()).segments).toBe(0);
+    await limited.close();
+  });
+
+  it('delivers new matches to live-tail subscribers', async () => {
+    const index = await LogIndex.open(dir);
+    const seen: string[] = [];
+    const stop = await index.subscribe('level>=error', (hits) => seen.push(...hits.map((hit) => hit.message)));
+    await index.append([record(1, 'fine'), record(2, 'broken', { level: 'error' })]);
+    await stop();
+    await index.append([record(3, 'broken again', { level: 'error' })]);
+    expect(seen).toEqual(['broken']);
+    await index.close();
+  });
+
+  it('rejects invalid records with a clear error and keeps the index usable', async () => {
+    const index = await LogIndex.open(dir);
+    await expect(index.append([record(1, 'ok'), { ...record(2, 'bad'), level: 'loud' as Level }])).rejects.toThrow(/record 1: unknown level/);
+    await index.append([record(3, 'still works')]);
+    expect(await index.count('')).toBe(1);
+    await index.close();
+  });
+
+  it('answers like a naive scan for random corpora and queries (property)', async () => {
+    const words = ['alpha', 'Beta', 'gamma', 'delta', 'eth0', 'link', 'down', 'up', 'café', '10.0.0.1', 'ERROR', 'err', 'timeout'];
+    const separators = [' ', ' ', ', ', ': ', '-', '=', '/', ' (', ') '];
+    const message = fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(...separators)), { minLength: 0, maxLength: 7 }).map((parts) => parts.map(([w, s]) => w + s).join('').trim());
+    const rec = fc.record({
+      second: fc.integer({ min: 0, max: 600 }),
+      message,
+      level: fc.constantFrom(...LEVELS),
+      device: fc.constantFrom('gw-1', 'gw-2', 'GW-3'),
+      source: fc.constantFrom('syslog', 'k3s', 'pod') as fc.Arbitrary<LogRecord['labels']['source']>,
+      sensor: fc.option(fc.constantFrom('t1', 'T2'), { nil: undefined }),
+    });
+    const term = fc.oneof(
+      fc.constantFrom(...words).map((w) => w.toLowerCase().includes('.') ? `"${w}"` : w),
+      fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `"${a} ${b}"`),
+      fc.constantFrom('al*', 'e*', 'err*', 'time*', 'caf*', 'd*'),
+      fc.constantFrom('device:gw-1', 'device:gw-3', 'source:k3s', 'sensor:t2', 'device:gw*', 'level:error', 'level>=warn', 'level<info'),
+      fc.constantFrom('/li?nk/', '/e[a-z]+r/i', '/^alpha/', '/down$/', '/10\\.0/', '/(up|down) alpha/'),
+    );
+    const clause = fc.tuple(fc.boolean(), term).map(([neg, t]) => (neg ? `-${t}` : t));
+    const query = fc
+      .tuple(fc.array(clause, { minLength: 1, maxLength: 3 }), fc.option(fc.array(clause, { minLength: 1, maxLength: 2 }), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }))
+      .map(([left, right, minutes]) => {
+        let text = left.join(' ');
+        if (right) text = `(${text}) OR ${right.join(' ')}`;
+        if (minutes) text += ` since:${(BASE + BigInt(minutes) * 60_000_000_000n).toString()}`;
+        return text;
+      });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rec, { maxLength: 60 }), fc.array(query, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 60 }), async (rows, queries, sealAfter) => {
+        const runDir = join(dir, `run-${run++}`);
+        const index = await LogIndex.open(runDir, { sealRows: 1_000_000, blockRows: 7, idleSealMs: 0 });
+        const records = rows.map((row) =>
+          record(row.second, row.message, { level: row.level, labels: labels(row.device, row.source), ...(row.sensor ? { fields: { sensor: row.sensor } } : {}) }),
+        );
+        try {
+          await index.append(records.slice(0, sealAfter));
+          await index.flush();
+          await index.append(records.slice(sealAfter));
+          await checkQueries(index, records, queries);
+        } finally {
+          await index.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+async function checkQueries(index: LogIndex, records: LogRecord[], queries: string[]): Promise<void> {
+  for (const q of queries) {
+    const parsed = parseQuery(q);
+    const expected = records.filter((r) => naive(parsed.root, r) && (parsed.range.fromNs === undefined || r.tsNs >= parsed.range.fromNs));
+    expect(await index.count(q), q).toBe(expected.length);
+    const hits = await allPages(index, q, 5);
+    expect(hits.map(key).sort(), q).toEqual(expected.map(key).sort());
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1].tsNs >= hits[i].tsNs).toBe(true);
+    const histogram = await index.histogram(q, { bucketNs: 60_000_000_000n });
+    expect(histogram.total, q).toBe(expected.length);
+    const top = await index.topValues(q, 'device', { limit: 10 });
+    expect(top.reduce((sum, value) => sum + value.count, 0), q).toBe(expected.length);
+  }
+}

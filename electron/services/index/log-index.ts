@@ -1,0 +1,763 @@
+/**
+ * LogIndex: the embedded, crash-safe log index (engine; runs on whatever thread opens it — see index-client.ts
+ * for the worker-hosted form the app uses).
+ *
+ *   const index = await LogIndex.open(dir, options?);   // replays the WAL; reads only segment footers/filters
+ *   await index.append(records);                          // LogSink: resolves once the records are durable (WAL)
+ *   await index.search('level>=warn "link down"', { limit: 100, cursor })  // newest first, paged
+ *   await index.count(q) / histogram(q, { bucketNs }) / topValues(q, 'device')
+ *   const stop = index.subscribe(q, (hits) => …)          // live tail
+ *   await index.flush();  index.stats();  await index.close();
+ *
+ * Layout: `<dir>/wal/wal-*.wal` (records not yet in a segment) and `<dir>/segments/seg-*.fks` (immutable);
+ * `<dir>/LOCK` keeps a second process out (open() throws DirLockedError).
+ * Sealing: unsealed records are written as a segment that names the WAL generation it covers; then that WAL is
+ * deleted. Merging rewrites small segments as one that names the ones it replaces. A crash between the steps leaves
+ * data that open() de-duplicates by those two markers, so an acknowledged record is present exactly once.
+ */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Level, LogLabels, LogRecord, LogSink } from '../../../shared/logs/record.js';
+import { LEVELS } from '../../../shared/logs/record.js';
+import { effectiveRange, parseQuery, type QueryNode, type TimeRange } from '../../../shared/logs/query.js';
+import { fieldValue, inRange, matchesRecord, type MatchableRecord } from '../../../shared/logs/query-match.js';
+import { isAtomicTempFile, removeDurably } from '../storage/atomic-file.js';
+import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
+import { WriteAheadLog } from '../storage/wal.js';
+import { QueryPlan, isLabelField } from './block-eval.js';
+import { BlockCache } from './block-cache.js';
+import { decodeBatchColumns, decodeRecordBatch, encodeRecordBatch, labelsKey, validateRecord } from './record-codec.js';
+import { allocateColumns, sortColumns, writeSegment, type BlockMeta, type SealColumns } from './segment-format.js';
+import { BlockDamagedError, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
+
+export interface LogIndexOptions {
+  /** Unsealed records that trigger sealing them into a segment. */
+  sealRows?: number;
+  /** Unsealed message characters that trigger sealing. */
+  sealChars?: number;
+  /** Seal unsealed records after this long without appends; 0 = never on idle. */
+  idleSealMs?: number;
+  /** Segments with fewer rows are merged once `mergeMinSegments` of them exist. */
+  mergeBelowRows?: number;
+  mergeMinSegments?: number;
+  /** Oldest segments are deleted beyond these limits (checked after each seal and on open). */
+  retention?: { maxBytes?: number; maxAgeNs?: bigint };
+  blockCacheBytes?: number;
+  /** Rows per block (tests use small blocks). */
+  blockRows?: number;
+  /** Clock for `last 15m` and retention (tests). */
+  nowNs?: () => bigint;
+}
+
+export interface DamageReport {
+  file: string;
+  block?: number;
+  reason: string;
+  /** Rows made unreadable, when known. */
+  rows?: number;
+}
+
+export interface IndexStats {
+  dir: string;
+  segments: number;
+  blocks: number;
+  rows: number;
+  unsealedRows: number;
+  indexBytes: number;
+  streams: number;
+  minTsNs: bigint | null;
+  maxTsNs: bigint | null;
+  openMs: number;
+  walRepairs: number;
+  damage: DamageReport[];
+}
+
+export interface SearchHit {
+  tsNs: bigint;
+  labels: LogLabels;
+  level: Level;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+export interface QueryOptions {
+  /** Extra bounds on top of the query's own (`fromNs` inclusive, `toNs` exclusive). */
+  fromNs?: bigint;
+  toNs?: bigint;
+}
+
+export interface SearchOptions extends QueryOptions {
+  limit?: number;
+  /** From a previous page's `cursor`: continue after its last hit. */
+  cursor?: string | null;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Pass back for the next (older) page; null when this page is the last. */
+  cursor: string | null;
+}
+
+export interface HistogramOptions extends QueryOptions {
+  /** Bucket width, at least 1 ms. Default one minute. */
+  bucketNs?: bigint;
+}
+
+export interface Histogram {
+  bucketNs: bigint;
+  /** Non-empty buckets only, oldest first. */
+  buckets: Array<{ startNs: bigint; count: number }>;
+  total: number;
+}
+
+export interface TopValue {
+  value: string;
+  count: number;
+}
+
+export type TailListener = (hits: SearchHit[]) => void;
+
+/** What the app and CLI use: implemented in-thread by LogIndex and off-thread by IndexClient. */
+export interface LogIndexApi extends LogSink {
+  search(query: string, options?: SearchOptions): Promise<SearchPage>;
+  count(query: string, options?: QueryOptions): Promise<number>;
+  histogram(query: string, options?: HistogramOptions): Promise<Histogram>;
+  topValues(query: string, field: string, options?: QueryOptions & { limit?: number }): Promise<TopValue[]>;
+  /** Live tail: `listener` gets each newly appended batch's matches. Resolves to an unsubscribe function. */
+  subscribe(query: string, listener: TailListener): Promise<() => Promise<void>>;
+  stats(): Promise<IndexStats>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Acknowledged records not yet in a segment, one entry per append, kept as their encoded WAL payload (off the
+ * JS heap); decoded into records only when a query needs them.
+ */
+class UnsealedBatch {
+  private decoded: MatchableRecord[] | null = null;
+  constructor(
+    readonly payload: Buffer,
+    readonly rows: number,
+    readonly chars: number,
+    readonly generation: number,
+  ) {}
+
+  items(): MatchableRecord[] {
+    this.decoded ??= decodeRecordBatch(this.payload).map((record) => ({ record, lower: record.message.toLowerCase() }));
+    return this.decoded;
+  }
+}
+
+interface Entry {
+  ts: bigint;
+  order: number;
+  hit: () => SearchHit;
+}
+
+const DEFAULTS = {
+  sealRows: 65_536,
+  sealChars: 48 * 1024 * 1024,
+  idleSealMs: 30_000,
+  mergeBelowRows: 32_768,
+  mergeMinSegments: 4,
+  blockCacheBytes: 128 * 1024 * 1024,
+};
+const ORDER_SEGMENT = 2 ** 26;
+const ORDER_UNSEALED = 2 ** 52;
+const MILLISECOND_NS = 1_000_000n;
+
+export class LogIndex implements LogIndexApi {
+  private segments: Segment[] = [];
+  private sealedSegmentRows = new Map<Segment, number[]>();
+  private unsealed: UnsealedBatch[] = [];
+  private unsealedRows = 0;
+  /** Records being written into a segment: still answered from memory until the segment is in place. */
+  private sealing: UnsealedBatch[] = [];
+  private unsealedChars = 0;
+  private readonly inFlight = new Map<Promise<void>, number>();
+  private maintenance: Promise<void> = Promise.resolve();
+  private maintenanceError: Error | null = null;
+  private nextSegmentId: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
+  private readonly cache: BlockCache;
+  private readonly damage: DamageReport[] = [];
+  private readonly damagedSegments = new Set<Segment>();
+  /** `${segment id}:${block}` of blocks found damaged: skipped from then on, so every answer agrees. */
+  private readonly damagedBlocks = new Set<string>();
+  private closed = false;
+  private openMs = 0;
+  private readonly options: typeof DEFAULTS & LogIndexOptions;
+
+  private constructor(
+    readonly dir: string,
+    private readonly wal: WriteAheadLog,
+    options: LogIndexOptions,
+    private readonly walRepairs: number,
+    private readonly lock: DirLock,
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.cache = new BlockCache(this.options.blockCacheBytes);
+    this.nextSegmentId = 1;
+  }
+
+  static async open(dir: string, options: LogIndexOptions = {}): Promise<LogIndex> {
+    const started = performance.now();
+    const segmentDir = join(dir, 'segments');
+    await mkdir(segmentDir, { recursive: true });
+    const lock = await acquireDirLock(dir);
+    try {
+      return await LogIndex.openLocked(dir, options, lock, started);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  private static async openLocked(dir: string, options: LogIndexOptions, lock: DirLock, started: number): Promise<LogIndex> {
+    const segmentDir = join(dir, 'segments');
+    const damage: DamageReport[] = [];
+    const opened: Segment[] = [];
+    for (const name of (await readdir(segmentDir)).sort()) {
+      const path = join(segmentDir, name);
+      if (isAtomicTempFile(name)) {
+        await rm(path, { force: true });
+        continue;
+      }
+      if (!/^seg-\d+\.fks$/.test(name)) continue;
+      try {
+        opened.push(Segment.open(path));
+      } catch (error) {
+        if (!(error instanceof SegmentDamagedError)) throw error;
+        damage.push({ file: path, reason: `segment unreadable: ${error.message}` });
+      }
+    }
+    const replaced = new Set(opened.flatMap((segment) => segment.footer.replaces));
+    const segments: Segment[] = [];
+    for (const segment of opened) {
+      if (replaced.has(segment.id)) {
+        segment.close();
+        await removeDurably(segment.path);
+      } else segments.push(segment);
+    }
+    const coveredGeneration = Math.max(0, ...segments.map((segment) => segment.footer.walGeneration));
+    const { wal, frames, repairs } = await WriteAheadLog.open(join(dir, 'wal'), { firstGeneration: coveredGeneration + 1 });
+    await wal.dropThrough(coveredGeneration);
+    const index = new LogIndex(dir, wal, options, repairs.length, lock);
+    index.damage.push(...damage, ...repairs.map((repair) => ({ file: repair.file, reason: `WAL tail cut: ${repair.reason} (${repair.truncatedBytes} unacknowledged bytes)` })));
+    index.segments = segments.sort((a, b) => a.id - b.id);
+    for (const segment of segments) index.trackSegment(segment);
+    const highestDamagedId = Math.max(0, ...damage.map((report) => Number(/seg-(\d+)/.exec(report.file)?.[1] ?? 0)));
+    index.nextSegmentId = Math.max(highestDamagedId, ...segments.map((segment) => segment.id), 0) + 1;
+    for (const frame of frames) {
+      if (frame.generation <= coveredGeneration) continue;
+      try {
+        const records = decodeRecordBatch(frame.payload);
+        index.addUnsealed(Buffer.from(frame.payload), records.length, records.reduce((sum, record) => sum + record.message.length, 0), frame.generation);
+      } catch (error) {
+        index.damage.push({ file: join(dir, 'wal'), reason: `undecodable WAL frame: ${(error as Error).message}` });
+      }
+    }
+    index.openMs = performance.now() - started;
+    await index.applyRetention();
+    return index;
+  }
+
+  async append(records: readonly LogRecord[]): Promise<void> {
+    if (this.closed) throw new Error('index is closed');
+    if (this.maintenanceError) throw this.maintenanceError;
+    if (records.length === 0) return;
+    records.forEach((record, position) => {
+      try {
+        validateRecord(record);
+      } catch (error) {
+        throw new TypeError(`record ${position}: ${(error as Error).message}`, { cause: error });
+      }
+    });
+    if (this.unsealedRows >= this.options.sealRows * 2) await this.maintenance;
+    const generation = this.wal.currentGeneration;
+    const payload = encodeRecordBatch(records);
+    const durable = this.wal.append(payload);
+    this.inFlight.set(durable, generation);
+    try {
+      await durable;
+    } finally {
+      this.inFlight.delete(durable);
+    }
+    let chars = 0;
+    for (const record of records) chars += record.message.length;
+    this.addUnsealed(payload, records.length, chars, generation);
+    this.notify(records);
+    if (this.unsealedRows >= this.options.sealRows || this.unsealedChars >= this.options.sealChars) this.scheduleSeal();
+    else this.armIdleSeal();
+  }
+
+  /** Seals every acknowledged record into segments and waits for background work. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight.keys());
+    if (this.unsealedRows > 0) this.scheduleSeal();
+    await this.maintenance;
+    if (this.maintenanceError) throw this.maintenanceError;
+  }
+
+  /** `seal: false` leaves unsealed records in the WAL (replayed on the next open) for a quicker stop. */
+  async close(options: { seal?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await Promise.all(this.inFlight.keys());
+    if (this.unsealedRows > 0 && options.seal !== false) this.scheduleSeal();
+    await this.maintenance;
+    await this.wal.close();
+    for (const segment of this.segments) segment.close();
+    await this.lock.release();
+    this.subscribers.clear();
+    this.cache.clear();
+  }
+
+  async subscribe(query: string, listener: TailListener): Promise<() => Promise<void>> {
+    const parsed = parseQuery(query);
+    const subscriber = { root: parsed.root, range: parsed.range, listener };
+    this.subscribers.add(subscriber);
+    return async () => {
+      this.subscribers.delete(subscriber);
+    };
+  }
+
+  async stats(): Promise<IndexStats> {
+    const live = this.segments.filter((segment) => segment.footer.rows > 0);
+    const unsealed = this.unsealedItems().map(({ item }) => item);
+    let minTs: bigint | null = null;
+    let maxTs: bigint | null = null;
+    const widen = (low: bigint, high: bigint) => {
+      if (minTs === null || low < minTs) minTs = low;
+      if (maxTs === null || high > maxTs) maxTs = high;
+    };
+    for (const segment of live) widen(segment.footer.minTs, segment.footer.maxTs);
+    for (const item of unsealed) widen(item.record.tsNs, item.record.tsNs);
+    const streams = new Set<string>();
+    for (const segment of this.segments) for (const key of segment.footer.streams) streams.add(key);
+    for (const item of unsealed) streams.add(labelsKey(item.record.labels));
+    return {
+      dir: this.dir,
+      segments: this.segments.length,
+      blocks: this.segments.reduce((sum, segment) => sum + segment.footer.blocks.length, 0),
+      rows: this.segments.reduce((sum, segment) => sum + segment.footer.rows, 0) + unsealed.length,
+      unsealedRows: unsealed.length,
+      indexBytes: this.segments.reduce((sum, segment) => sum + segment.fileBytes, 0),
+      streams: streams.size,
+      minTsNs: minTs,
+      maxTsNs: maxTs,
+      openMs: this.openMs,
+      walRepairs: this.walRepairs,
+      damage: [...this.damage],
+    };
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchPage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 10_000));
+    const { plan, range } = this.prepare(query, options);
+    const cursor = options.cursor ? decodeCursor(options.cursor) : null;
+    const before = (ts: bigint, order: number) => !cursor || ts < cursor.ts || (ts === cursor.ts && order < cursor.order);
+    const results: Entry[] = [];
+    const byNewest = (a: Entry, b: Entry) => (a.ts === b.ts ? b.order - a.order : a.ts > b.ts ? -1 : 1);
+
+    this.unsealedItems().forEach(({ item, position }) => {
+      const ts = item.record.tsNs;
+      const order = ORDER_UNSEALED + position;
+      if (inRange(ts, range) && before(ts, order) && matchesRecord(plan.root, item)) results.push({ ts, order, hit: () => ({ ...item.record }) });
+    });
+    results.sort(byNewest);
+    results.length = Math.min(results.length, limit);
+
+    const candidates = this.candidateBlocks(plan, range).filter(({ block }) => !cursor || block.minTs <= cursor.ts);
+    candidates.sort((a, b) => (a.block.maxTs === b.block.maxTs ? 0 : a.block.maxTs > b.block.maxTs ? -1 : 1));
+    for (const { segment, blockIndex, block } of candidates) {
+      if (results.length >= limit && block.maxTs < results[limit - 1].ts) break;
+      const firstOrder = segment.id * ORDER_SEGMENT + this.sealedSegmentRows.get(segment)![blockIndex];
+      const matched = this.matchBlock(plan, segment, blockIndex, range, (decoded, mask) => {
+        if (!cursor || cursor.ts > block.maxTs) return;
+        const cursorOffset = Number(cursor.ts - block.minTs);
+        const offsets = decoded.tsOffset;
+        for (let row = 0; row < mask.length; row++) {
+          if (offsets[row] > cursorOffset || (offsets[row] === cursorOffset && firstOrder + row >= cursor.order)) mask[row] = 0;
+        }
+      });
+      if (!matched) continue;
+      const { decoded, rows } = matched;
+      let taken = 0;
+      for (let row = rows.length - 1; row >= 0 && taken < limit; row--) {
+        if (!rows[row]) continue;
+        taken++;
+        const ts = block.minTs + BigInt(decoded.tsOffset[row]);
+        results.push({ ts, order: firstOrder + row, hit: () => hitFromBlock(segment, decoded, row, ts) });
+      }
+      results.sort(byNewest);
+      results.length = Math.min(results.length, limit);
+    }
+    const hits: SearchHit[] = [];
+    for (const entry of results) {
+      try {
+        hits.push(entry.hit());
+      } catch (error) {
+        if (!(error instanceof BlockDamagedError)) throw error;
+      }
+    }
+    const last = results[results.length - 1];
+    return { hits, cursor: results.length === limit && last ? `${last.ts}:${last.order}` : null };
+  }
+
+  async count(query: string, options: QueryOptions = {}): Promise<number> {
+    const { plan, range } = this.prepare(query, options);
+    let total = 0;
+    for (const { item } of this.unsealedItems()) if (inRange(item.record.tsNs, range) && matchesRecord(plan.root, item)) total++;
+    for (const { segment, blockIndex, block } of this.candidateBlocks(plan, range)) {
+      const quick = plan.countWithoutReading(segment, block, range);
+      if (quick !== null) {
+        total += quick;
+        continue;
+      }
+      const matched = this.matchBlock(plan, segment, blockIndex, range);
+      if (matched) for (let row = 0; row < matched.rows.length; row++) total += matched.rows[row];
+    }
+    return total;
+  }
+
+  async histogram(query: string, options: HistogramOptions = {}): Promise<Histogram> {
+    const bucketNs = options.bucketNs ?? 60_000_000_000n;
+    if (bucketNs < MILLISECOND_NS) throw new RangeError('histogram buckets must be at least 1 ms');
+    const { plan, range } = this.prepare(query, options);
+    const counts = new Map<number, number>();
+    const width = Number(bucketNs);
+    const bump = (bucket: number, by: number) => counts.set(bucket, (counts.get(bucket) ?? 0) + by);
+    for (const { item } of this.unsealedItems()) {
+      if (inRange(item.record.tsNs, range) && matchesRecord(plan.root, item)) bump(Number(item.record.tsNs / bucketNs), 1);
+    }
+    for (const { segment, blockIndex, block } of this.candidateBlocks(plan, range)) {
+      const matched = this.matchBlock(plan, segment, blockIndex, range);
+      if (!matched) continue;
+      const base = Number(block.minTs / bucketNs);
+      const remainder = Number(block.minTs % bucketNs);
+      const { rows, decoded } = matched;
+      const offsets = decoded.tsOffset;
+      let currentBucket = -1;
+      let run = 0;
+      for (let row = 0; row < rows.length; row++) {
+        if (!rows[row]) continue;
+        const bucket = base + Math.floor((remainder + offsets[row]) / width);
+        if (bucket !== currentBucket) {
+          if (run > 0) bump(currentBucket, run);
+          currentBucket = bucket;
+          run = 0;
+        }
+        run++;
+      }
+      if (run > 0) bump(currentBucket, run);
+    }
+    const buckets = [...counts].sort((a, b) => a[0] - b[0]).map(([bucket, count]) => ({ startNs: BigInt(bucket) * bucketNs, count }));
+    return { bucketNs, buckets, total: buckets.reduce((sum, bucket) => sum + bucket.count, 0) };
+  }
+
+  async topValues(query: string, field: string, options: QueryOptions & { limit?: number } = {}): Promise<TopValue[]> {
+    const { plan, range } = this.prepare(query, options);
+    const name = isLabelField(field.toLowerCase()) || field.toLowerCase() === 'level' ? field.toLowerCase() : field;
+    const counts = new Map<string, number>();
+    const bump = (value: string | undefined, by = 1) => {
+      if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + by);
+    };
+    for (const { item } of this.unsealedItems()) if (inRange(item.record.tsNs, range) && matchesRecord(plan.root, item)) bump(fieldValue(item.record, name));
+    for (const { segment, blockIndex } of this.candidateBlocks(plan, range)) {
+      const matched = this.matchBlock(plan, segment, blockIndex, range);
+      if (!matched) continue;
+      const { rows, decoded } = matched;
+      if (name === 'level' || isLabelField(name)) {
+        const perKey = new Float64Array(name === 'level' ? LEVELS.length : segment.labels.length);
+        const column = name === 'level' ? decoded.level : decoded.stream;
+        for (let row = 0; row < rows.length; row++) if (rows[row]) perKey[column[row]]++;
+        perKey.forEach((count, key) => {
+          if (count > 0) bump(name === 'level' ? LEVELS[key] : (segment.labels[key] as unknown as Record<string, string | undefined>)[name], count);
+        });
+      } else {
+        for (let row = 0; row < rows.length; row++) if (rows[row]) bump(decoded.fields(row)?.[name]);
+      }
+    }
+    return [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+      .slice(0, options.limit ?? 10);
+  }
+
+  private prepare(query: string, options: QueryOptions): { plan: QueryPlan; range: TimeRange } {
+    const parsed = parseQuery(query);
+    return { plan: new QueryPlan(parsed.root), range: effectiveRange(parsed, this.now(), options) };
+  }
+
+  private now(): bigint {
+    return this.options.nowNs ? this.options.nowNs() : BigInt(Date.now()) * MILLISECOND_NS;
+  }
+
+  /** Every unsealed record in storage order, with its position in that order. */
+  private unsealedItems(): Array<{ item: MatchableRecord; position: number }> {
+    const out: Array<{ item: MatchableRecord; position: number }> = [];
+    for (const batch of [...this.sealing, ...this.unsealed]) for (const item of batch.items()) out.push({ item, position: out.length });
+    return out;
+  }
+
+  private candidateBlocks(plan: QueryPlan, range: TimeRange): Array<{ segment: Segment; blockIndex: number; block: BlockMeta }> {
+    const out: Array<{ segment: Segment; blockIndex: number; block: BlockMeta }> = [];
+    for (const segment of this.segments) {
+      const { footer } = segment;
+      if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
+      footer.blocks.forEach((block, blockIndex) => {
+        if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) return;
+        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatch(segment, block)) out.push({ segment, blockIndex, block });
+      });
+    }
+    return out;
+  }
+
+  /** Rows of one block matching the plan within `range`; null when the block is damaged (reported) or matches nothing. */
+  private matchBlock(
+    plan: QueryPlan,
+    segment: Segment,
+    blockIndex: number,
+    range: TimeRange,
+    narrow?: (decoded: DecodedBlock, mask: Uint8Array) => void,
+  ): { decoded: DecodedBlock; rows: Uint8Array } | null {
+    const decoded = this.cache.get(segment, blockIndex);
+    try {
+      const mask = rangeMask(decoded, range);
+      narrow?.(decoded, mask);
+      const rows = plan.evaluate(segment, decoded, mask);
+      this.cache.settle(segment, blockIndex, decoded);
+      return { decoded, rows };
+    } catch (error) {
+      if (!(error instanceof BlockDamagedError)) throw error;
+      this.reportBlockDamage(segment, blockIndex, error.message);
+      return null;
+    }
+  }
+
+  private reportBlockDamage(segment: Segment, blockIndex: number, reason: string): void {
+    this.cache.forget(segment, blockIndex);
+    this.damagedSegments.add(segment);
+    this.damagedBlocks.add(`${segment.id}:${blockIndex}`);
+    if (this.damage.some((report) => report.file === segment.path && report.block === blockIndex)) return;
+    this.damage.push({ file: segment.path, block: blockIndex, reason, rows: segment.footer.blocks[blockIndex].rows });
+  }
+
+  private addUnsealed(payload: Buffer, rows: number, chars: number, generation: number): void {
+    this.unsealed.push(new UnsealedBatch(payload, rows, chars, generation));
+    this.unsealedRows += rows;
+    this.unsealedChars += chars;
+  }
+
+  private notify(records: readonly LogRecord[]): void {
+    if (this.subscribers.size === 0) return;
+    const items = records.map((record) => ({ record, lower: record.message.toLowerCase() }));
+    for (const subscriber of this.subscribers) {
+      const hits = items.filter((item) => inRange(item.record.tsNs, subscriber.range) && matchesRecord(subscriber.root, item)).map((item) => ({ ...item.record }));
+      if (hits.length > 0) {
+        try {
+          subscriber.listener(hits);
+        } catch {
+          this.subscribers.delete(subscriber);
+        }
+      }
+    }
+  }
+
+  private armIdleSeal(): void {
+    if (this.options.idleSealMs <= 0 || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (!this.closed && this.unsealedRows > 0) this.scheduleSeal();
+    }, this.options.idleSealMs);
+    this.idleTimer.unref();
+  }
+
+  private scheduleSeal(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    const generation = this.wal.rotate();
+    this.enqueue(() => this.seal(generation));
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.maintenance = this.maintenance.then(task).catch((error: Error) => {
+      this.maintenanceError = error;
+    });
+  }
+
+  /** Writes every record of WAL generations ≤ `generation` into a new segment, then drops those WAL files. */
+  private async seal(generation: number): Promise<void> {
+    const waiting = [...this.inFlight].filter(([, gen]) => gen <= generation).map(([promise]) => promise);
+    await Promise.allSettled(waiting);
+    const take = this.unsealed.filter((batch) => batch.generation <= generation);
+    if (take.length === 0) return;
+    this.unsealed = this.unsealed.filter((batch) => batch.generation > generation);
+    this.unsealedRows = 0;
+    this.unsealedChars = 0;
+    for (const batch of this.unsealed) {
+      this.unsealedRows += batch.rows;
+      this.unsealedChars += batch.chars;
+    }
+    this.sealing = take;
+    try {
+      const streams = new Map<string, number>();
+      const columns = allocateColumns(take.reduce((sum, batch) => sum + batch.rows, 0));
+      let row = 0;
+      for (const batch of take) {
+        const decoded = decodeBatchColumns(batch.payload);
+        const remap = decoded.streamKeys.map((key) => {
+          let stream = streams.get(key);
+          if (stream === undefined) streams.set(key, (stream = streams.size));
+          return stream;
+        });
+        columns.ts.set(decoded.ts, row);
+        columns.level.set(decoded.levels, row);
+        for (let i = 0; i < batch.rows; i++, row++) {
+          columns.stream[row] = remap[decoded.streamOf[i]];
+          columns.message[row] = decoded.messages[i];
+          columns.fields[row] = decoded.fields[i];
+        }
+      }
+      await this.writeAndAdopt({ walGeneration: generation, replaces: [], streams: [...streams.keys()] }, sortColumns(columns));
+    } catch (error) {
+      // still in the WAL and answered from memory; the next open retries
+      this.unsealed = [...take, ...this.unsealed];
+      for (const batch of take) {
+        this.unsealedRows += batch.rows;
+        this.unsealedChars += batch.chars;
+      }
+      throw error;
+    } finally {
+      this.sealing = [];
+    }
+    await this.wal.dropThrough(generation);
+    await this.applyRetention();
+    await this.mergeSmallSegments();
+  }
+
+  private async writeAndAdopt(header: { walGeneration: number; replaces: number[]; streams: string[] }, rows: SealColumns): Promise<Segment> {
+    const id = this.nextSegmentId++;
+    const path = join(this.dir, 'segments', `seg-${String(id).padStart(10, '0')}.fks`);
+    await writeSegment(path, { id, ...header }, rows, this.options.blockRows);
+    const segment = Segment.open(path);
+    this.segments.push(segment);
+    this.trackSegment(segment);
+    return segment;
+  }
+
+  private trackSegment(segment: Segment): void {
+    const starts: number[] = [];
+    let row = 0;
+    for (const block of segment.footer.blocks) {
+      starts.push(row);
+      row += block.rows;
+    }
+    this.sealedSegmentRows.set(segment, starts);
+  }
+
+  private async mergeSmallSegments(): Promise<void> {
+    const small = this.segments.filter((segment) => segment.footer.rows < this.options.mergeBelowRows && !segment.filterDamaged && !this.damagedSegments.has(segment));
+    if (small.length < this.options.mergeMinSegments) return;
+    const streams = new Map<string, number>();
+    const columns = allocateColumns(small.reduce((sum, segment) => sum + segment.footer.rows, 0));
+    let at = 0;
+    try {
+      for (const segment of small) {
+        const remap = segment.footer.streams.map((key) => {
+          let stream = streams.get(key);
+          if (stream === undefined) streams.set(key, (stream = streams.size));
+          return stream;
+        });
+        segment.footer.blocks.forEach((block, blockIndex) => {
+          const decoded = segment.block(blockIndex);
+          for (let row = 0; row < block.rows; row++, at++) {
+            const fields = decoded.fields(row);
+            columns.ts[at] = block.minTs + BigInt(decoded.tsOffset[row]);
+            columns.stream[at] = remap[decoded.stream[row]];
+            columns.level[at] = decoded.level[row];
+            columns.message[at] = decoded.message(row);
+            columns.fields[at] = fields ? JSON.stringify(fields) : '';
+          }
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof BlockDamagedError)) throw error;
+      return;
+    }
+    const walGeneration = Math.max(...small.map((segment) => segment.footer.walGeneration));
+    await this.writeAndAdopt({ walGeneration, replaces: small.map((segment) => segment.id), streams: [...streams.keys()] }, sortColumns(columns));
+    await this.dropSegments(small);
+  }
+
+  private async dropSegments(drop: Segment[]): Promise<void> {
+    this.segments = this.segments.filter((segment) => !drop.includes(segment));
+    for (const segment of drop) {
+      this.sealedSegmentRows.delete(segment);
+      this.cache.forgetSegment(segment);
+      segment.close();
+      await removeDurably(segment.path);
+    }
+  }
+
+  private async applyRetention(): Promise<void> {
+    const { maxBytes, maxAgeNs } = this.options.retention ?? {};
+    if (maxBytes === undefined && maxAgeNs === undefined) return;
+    const oldestFirst = [...this.segments].sort((a, b) => (a.footer.maxTs < b.footer.maxTs ? -1 : a.footer.maxTs > b.footer.maxTs ? 1 : a.id - b.id));
+    const drop: Segment[] = [];
+    let total = oldestFirst.reduce((sum, segment) => sum + segment.fileBytes, 0);
+    const cutoff = maxAgeNs !== undefined ? this.now() - maxAgeNs : undefined;
+    for (const segment of oldestFirst) {
+      const tooOld = cutoff !== undefined && segment.footer.maxTs < cutoff;
+      const tooBig = maxBytes !== undefined && total > maxBytes;
+      if (!tooOld && !tooBig) break;
+      drop.push(segment);
+      total -= segment.fileBytes;
+    }
+    if (drop.length > 0) await this.dropSegments(drop);
+  }
+}
+
+function overlaps(minTs: bigint, maxTs: bigint, range: TimeRange): boolean {
+  return (range.fromNs === undefined || maxTs >= range.fromNs) && (range.toNs === undefined || minTs < range.toNs);
+}
+
+/** 1 for rows inside `range`; reads the timestamp column only when the block straddles a bound. */
+function rangeMask(block: DecodedBlock, range: TimeRange): Uint8Array {
+  const mask = new Uint8Array(block.rows);
+  const { minTs, maxTs } = block.meta;
+  const from = range.fromNs !== undefined && range.fromNs > minTs ? Number(range.fromNs - minTs) : -1;
+  const to = range.toNs !== undefined && range.toNs <= maxTs ? Number(range.toNs - minTs) : Infinity;
+  if (from < 0 && to === Infinity) return mask.fill(1);
+  const offsets = block.tsOffset;
+  for (let row = 0; row < mask.length; row++) if (offsets[row] >= from && offsets[row] < to) mask[row] = 1;
+  return mask;
+}
+
+function hitFromBlock(segment: Segment, block: DecodedBlock, row: number, tsNs: bigint): SearchHit {
+  const hit: SearchHit = { tsNs, labels: segment.labels[block.stream[row]], level: LEVELS[block.level[row]], message: block.message(row) };
+  const fields = block.fields(row);
+  if (fields) hit.fields = fields;
+  return hit;
+}
+
+function decodeCursor(cursor: string): { ts: bigint; order: number } {
+  const match = /^(\d+):(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`invalid cursor "${cursor}"`);
+  return { ts: BigInt(match[1]), order: Number(match[2]) };
+}
+
+export async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}

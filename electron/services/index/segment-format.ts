@@ -1,0 +1,283 @@
+/**
+ * Segment files: immutable, written once by writeSegment (atomically), read by openSegment.
+ *
+ *   "FKSEG001" | block regions… | filter area | footer JSON | u32 footer length | u32 CRC-32 of footer | "FKSEGEND"
+ *
+ * A block region holds up to BLOCK_ROWS rows sorted by time, as three compressed columns (messages with brotli,
+ * the others with raw deflate):
+ *   meta:     per row varint ts delta (ns, from the previous row; the first from the block's minTs), varint stream,
+ *             u8 level, varint message length, varint fields length
+ *   messages: the UTF-8 messages back to back
+ *   fields:   JSON of each row's structured fields ('' when none)
+ * Each column has its own CRC-32, so a query that needs only the meta column never reads the messages. The filter area holds, per block, a bloom filter of its words, 3-char
+ * word prefixes and field=value pairs, plus row bitmaps of its most frequent words and prefixes (deflated together);
+ * the area has its own CRC.
+ * The footer lists the segment's streams (label sets) and each block's offsets, time bounds, row count, level
+ * mask, streams and per-minute counts: opening an index reads only footers and filter areas.
+ */
+import { brotliCompressSync, constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
+import { ByteWriter } from './bytes.js';
+import { hashTokens, fieldHashes } from './token-hash.js';
+import { KeyKind, TokenTable, buildBloom } from './token-table.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
+
+export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
+export const SEGMENT_END = Buffer.from('FKSEGEND');
+export const TRAILER_BYTES = 16;
+export const BLOCK_ROWS = 2048;
+export const BLOCK_MESSAGE_BYTES = 512 * 1024;
+/** Row timestamps inside a block are stored as numbers relative to its start: keep them exact. */
+export const MAX_BLOCK_SPAN_NS = 2n ** 52n;
+const MINUTE_NS = 60_000_000_000n;
+const POSTING_MIN_FRACTION = 1 / 64;
+const POSTINGS_PER_BLOCK = { words: 128, prefixes: 32 };
+const DEFLATE = { level: 1 };
+
+/** Brotli quality 3: smaller than deflate at similar speed, faster to decompress (measured on the bench corpus). */
+function compressMessages(bytes: Buffer): Buffer {
+  return brotliCompressSync(bytes, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 20, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  });
+}
+
+/** Rows to seal, column by column, sorted by time. */
+export interface SealColumns {
+  ts: BigInt64Array;
+  /** Index into the segment's stream list. */
+  stream: Uint32Array;
+  level: Uint8Array;
+  message: string[];
+  /** JSON of the structured fields, '' when none. */
+  fields: string[];
+}
+
+export function allocateColumns(rows: number): SealColumns {
+  return { ts: new BigInt64Array(rows), stream: new Uint32Array(rows), level: new Uint8Array(rows), message: new Array<string>(rows), fields: new Array<string>(rows) };
+}
+
+/** Sorts the columns by time (stable); returns them unchanged when already sorted. */
+export function sortColumns(columns: SealColumns): SealColumns {
+  const { ts } = columns;
+  let sorted = true;
+  for (let i = 1; i < ts.length && sorted; i++) sorted = ts[i - 1] <= ts[i];
+  if (sorted) return columns;
+  const order = Array.from({ length: ts.length }, (_, i) => i);
+  order.sort((a, b) => (ts[a] < ts[b] ? -1 : ts[a] > ts[b] ? 1 : a - b));
+  const out = allocateColumns(ts.length);
+  order.forEach((from, to) => {
+    out.ts[to] = columns.ts[from];
+    out.stream[to] = columns.stream[from];
+    out.level[to] = columns.level[from];
+    out.message[to] = columns.message[from];
+    out.fields[to] = columns.fields[from];
+  });
+  return out;
+}
+
+export interface BlockMeta {
+  offset: number;
+  metaBytes: number;
+  messageBytes: number;
+  fieldBytes: number;
+  /** CRC-32 of the meta, messages and fields columns. */
+  crcs: [number, number, number];
+  rows: number;
+  minTs: bigint;
+  maxTs: bigint;
+  levelMask: number;
+  streams: number[];
+  /** Flat pairs [minute offset from minTs's minute, count]. */
+  minutes: number[];
+  /** Every message is ASCII: byte offsets equal string offsets. */
+  ascii: boolean;
+  hasFields: boolean;
+  bloomOffset: number;
+  bloomWords: number;
+  postingsOffset: number;
+  postingsBytes: number;
+  postingH1: number[];
+  postingH2: number[];
+}
+
+export interface SegmentFooter {
+  version: 1;
+  id: number;
+  /** WAL generations up to this one are fully inside segments (this one or older). */
+  walGeneration: number;
+  /** Segments this one was merged from: a leftover of them is deleted on open. */
+  replaces: number[];
+  createdMs: number;
+  rows: number;
+  minTs: bigint;
+  maxTs: bigint;
+  streams: string[];
+  blocks: BlockMeta[];
+  filterOffset: number;
+  filterBytes: number;
+  filterCrc: number;
+}
+
+export interface SegmentHeader {
+  id: number;
+  walGeneration: number;
+  replaces: number[];
+  streams: string[];
+}
+
+/** Writes rows (sorted by tsNs, ascending) as a segment file and returns its footer. */
+export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, blockRows = BLOCK_ROWS): Promise<SegmentFooter> {
+  const parts: Buffer[] = [SEGMENT_MAGIC];
+  let offset = SEGMENT_MAGIC.length;
+  const filterParts: Buffer[] = [];
+  let filterLength = 0;
+  const blocks: BlockMeta[] = [];
+  const table = new TokenTable();
+  const meta = new ByteWriter(256 * 1024);
+  let start = 0;
+  const count = rows.ts.length;
+  while (start < count) {
+    const end = blockEnd(rows, start, blockRows);
+    const block = encodeBlock(rows, start, end, table, meta);
+    const region = [block.meta, block.messages, block.fields];
+    const bloom = Buffer.from(block.bloom.buffer, block.bloom.byteOffset, block.bloom.byteLength);
+    const packed = block.postings.h1.length > 0 ? deflateRawSync(block.postings.bitmaps, { level: 6 }) : Buffer.alloc(0);
+    const bitmaps = Buffer.alloc(Math.ceil(packed.length / 4) * 4);
+    bitmaps.set(packed);
+    blocks.push({
+      ...block.info,
+      offset,
+      metaBytes: block.meta.length,
+      messageBytes: block.messages.length,
+      fieldBytes: block.fields.length,
+      crcs: [crc32(block.meta), crc32(block.messages), crc32(block.fields)],
+      bloomOffset: filterLength,
+      bloomWords: block.bloom.length,
+      postingsOffset: filterLength + bloom.length,
+      postingsBytes: packed.length,
+      postingH1: block.postings.h1,
+      postingH2: block.postings.h2,
+    });
+    parts.push(...region);
+    offset += block.meta.length + block.messages.length + block.fields.length;
+    filterParts.push(bloom, bitmaps);
+    filterLength += bloom.length + bitmaps.length;
+    start = end;
+  }
+  const filter = Buffer.concat(filterParts);
+  const footer: SegmentFooter = {
+    version: 1,
+    ...header,
+    createdMs: Date.now(),
+    rows: count,
+    minTs: count > 0 ? rows.ts[0] : 0n,
+    maxTs: count > 0 ? rows.ts[count - 1] : 0n,
+    blocks,
+    filterOffset: offset,
+    filterBytes: filter.length,
+    filterCrc: crc32(filter),
+  };
+  const footerBytes = Buffer.from(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)));
+  const trailer = Buffer.alloc(TRAILER_BYTES - SEGMENT_END.length);
+  trailer.writeUInt32LE(footerBytes.length, 0);
+  trailer.writeUInt32LE(crc32(footerBytes), 4);
+  parts.push(filter, footerBytes, trailer, SEGMENT_END);
+  await writeFileAtomic(path, parts);
+  return footer;
+}
+
+/** Timestamps are written as `"123n"` strings; converted field by field (a JSON reviver is much slower). */
+export function parseFooter(bytes: Buffer): SegmentFooter {
+  const footer = JSON.parse(bytes.toString('utf8')) as SegmentFooter;
+  const big = (value: unknown): bigint => {
+    if (typeof value !== 'string' || !/^\d+n$/.test(value)) throw new Error('bad timestamp in segment footer');
+    return BigInt(value.slice(0, -1));
+  };
+  footer.minTs = big(footer.minTs);
+  footer.maxTs = big(footer.maxTs);
+  for (const block of footer.blocks) {
+    block.minTs = big(block.minTs);
+    block.maxTs = big(block.maxTs);
+  }
+  return footer;
+}
+
+function blockEnd(rows: SealColumns, start: number, blockRows: number): number {
+  const limitTs = rows.ts[start] + MAX_BLOCK_SPAN_NS;
+  let bytes = 0;
+  let end = start;
+  while (end < rows.ts.length && end - start < blockRows && rows.ts[end] < limitTs && bytes < BLOCK_MESSAGE_BYTES) {
+    bytes += rows.message[end].length;
+    end++;
+  }
+  return end;
+}
+
+function encodeBlock(rows: SealColumns, start: number, end: number, table: TokenTable, meta: ByteWriter) {
+  const count = end - start;
+  const minTs = rows.ts[start];
+  const maxTs = rows.ts[end - 1];
+  const fields = new ByteWriter(1024);
+  table.reset();
+  meta.reset();
+  let levelMask = 0;
+  let hasFields = false;
+  const streams = new Set<number>();
+  const minutes = new Map<number, number>();
+  const baseMinute = minTs / MINUTE_NS;
+  let previous = 0;
+  const text = rows.message.slice(start, end);
+  const joined = text.join('');
+  const lower = joined.toLowerCase();
+  const sameLength = lower.length === joined.length;
+  const messageBytes = Buffer.from(joined, 'utf8');
+  const ascii = messageBytes.length === joined.length;
+  let charAt = 0;
+  let minuteEnd = -1n;
+  let minute = -1;
+  let minuteCount = 0;
+  for (let i = start; i < end; i++) {
+    const rowIndex = i - start;
+    const tsNs = rows.ts[i];
+    const offset = Number(tsNs - minTs);
+    meta.varint(offset - previous);
+    previous = offset;
+    meta.varint(rows.stream[i]);
+    meta.u8(rows.level[i]);
+    const message = text[rowIndex];
+    meta.varint(ascii ? message.length : Buffer.byteLength(message, 'utf8'));
+    const fieldJson = rows.fields[i];
+    if (fieldJson) {
+      hasFields = true;
+      fields.raw(fieldJson);
+      for (const [key, value] of Object.entries(JSON.parse(fieldJson) as Record<string, string>)) {
+        const [h1, h2] = fieldHashes(key, String(value));
+        table.add(h1, h2, rowIndex, KeyKind.Field);
+      }
+      meta.varint(Buffer.byteLength(fieldJson, 'utf8'));
+    } else meta.varint(0);
+    levelMask |= 1 << rows.level[i];
+    streams.add(rows.stream[i]);
+    if (tsNs >= minuteEnd) {
+      if (minuteCount > 0) minutes.set(minute, minuteCount);
+      const absolute = tsNs / MINUTE_NS;
+      minute = Number(absolute - baseMinute);
+      minuteEnd = (absolute + 1n) * MINUTE_NS;
+      minuteCount = 0;
+    }
+    minuteCount++;
+    if (sameLength) hashTokens(lower, rowIndex, table, charAt, charAt + message.length);
+    else hashTokens(message.toLowerCase(), rowIndex, table);
+    charAt += message.length;
+  }
+  if (minuteCount > 0) minutes.set(minute, minuteCount);
+  const bloom = buildBloom(table);
+  const postings = table.postings(count, Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)), POSTINGS_PER_BLOCK);
+  return {
+    meta: deflateRawSync(meta.view(), DEFLATE),
+    messages: compressMessages(messageBytes),
+    fields: hasFields ? deflateRawSync(fields.view(), DEFLATE) : Buffer.alloc(0),
+    bloom,
+    postings,
+    info: { rows: count, minTs, maxTs, levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() },
+  };
+}

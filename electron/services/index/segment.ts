@@ -1,0 +1,260 @@
+/**
+ * A segment opened for reading: footer and filter area in memory, blocks read and verified on demand.
+ * Damage is isolated: a bad footer makes the whole segment unreadable (SegmentDamagedError), a bad filter area only
+ * disables skipping, a bad block (BlockDamagedError) loses that block alone.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
+import { ByteReader } from './bytes.js';
+import { labelsFromKey } from './record-codec.js';
+import { SEGMENT_END, SEGMENT_MAGIC, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
+import type { LogLabels } from '../../../shared/logs/record.js';
+
+export class SegmentDamagedError extends Error {}
+export class BlockDamagedError extends Error {}
+
+export class Segment {
+  readonly labels: LogLabels[];
+  readonly fileBytes: number;
+  /** Null when the filter area failed its checksum: every block is then read. */
+  private readonly filter: Buffer | null;
+  readonly filterDamaged: boolean;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    readonly footer: SegmentFooter,
+    filter: Buffer | null,
+    fileBytes: number,
+  ) {
+    this.filter = filter;
+    this.filterDamaged = filter === null;
+    this.fileBytes = fileBytes;
+    this.labels = footer.streams.map(labelsFromKey);
+  }
+
+  static open(path: string): Segment {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size < SEGMENT_MAGIC.length + TRAILER_BYTES) throw new SegmentDamagedError('file too short');
+      const trailer = readAt(fd, size - TRAILER_BYTES, TRAILER_BYTES);
+      if (!trailer.subarray(8).equals(SEGMENT_END)) throw new SegmentDamagedError('missing end marker');
+      const footerBytes = trailer.readUInt32LE(0);
+      const footerStart = size - TRAILER_BYTES - footerBytes;
+      if (footerStart < SEGMENT_MAGIC.length) throw new SegmentDamagedError('implausible footer length');
+      const footerRaw = readAt(fd, footerStart, footerBytes);
+      if (crc32(footerRaw) !== trailer.readUInt32LE(4)) throw new SegmentDamagedError('footer checksum mismatch');
+      const footer = parseFooter(footerRaw);
+      if (footer.version !== 1) throw new SegmentDamagedError(`unknown segment version ${String(footer.version)}`);
+      const filterRaw = readAt(fd, footer.filterOffset, footer.filterBytes);
+      const filter = crc32(filterRaw) === footer.filterCrc ? Buffer.from(new Uint8Array(filterRaw)) : null;
+      return new Segment(path, fd, footer, filter, size);
+    } catch (error) {
+      closeSync(fd);
+      if (error instanceof SegmentDamagedError) throw error;
+      throw new SegmentDamagedError((error as Error).message);
+    }
+  }
+
+  get id(): number {
+    return this.footer.id;
+  }
+
+  get name(): string {
+    return basename(this.path);
+  }
+
+  bloom(block: BlockMeta): Uint32Array | null {
+    if (!this.filter) return null;
+    return new Uint32Array(this.filter.buffer, this.filter.byteOffset + block.bloomOffset, block.bloomWords);
+  }
+
+  /** The row bitmap of a frequent word, or null when the block keeps none for it. */
+  posting(block: BlockMeta, h1: number, h2: number): Uint8Array | null {
+    if (!this.filter) return null;
+    for (let i = 0; i < block.postingH1.length; i++) {
+      if (block.postingH1[i] === h1 && block.postingH2[i] === h2) {
+        const bitmaps = this.postingBitmaps(block);
+        const bytes = Math.ceil(block.rows / 8);
+        return bitmaps ? bitmaps.subarray(i * bytes, (i + 1) * bytes) : null;
+      }
+    }
+    return null;
+  }
+
+  private readonly inflatedPostings = new Map<BlockMeta, Uint8Array | null>();
+
+  /** A block's bitmaps, inflated on first use (null if they do not inflate: filters are then just not used). */
+  private postingBitmaps(block: BlockMeta): Uint8Array | null {
+    let bitmaps = this.inflatedPostings.get(block);
+    if (bitmaps === undefined) {
+      try {
+        bitmaps = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
+        if (bitmaps.length !== block.postingH1.length * Math.ceil(block.rows / 8)) bitmaps = null;
+      } catch {
+        bitmaps = null;
+      }
+      this.inflatedPostings.set(block, bitmaps);
+    }
+    return bitmaps;
+  }
+
+  /** A lazy reader of one block: each column is read, checked and inflated on first use. */
+  block(index: number): DecodedBlock {
+    return new DecodedBlock(this.footer.blocks[index], (offset, length, crc, what, brotli) => {
+      let bytes: Buffer;
+      try {
+        bytes = readAt(this.fd, offset, length);
+      } catch (error) {
+        throw new BlockDamagedError(`${what} unreadable: ${(error as Error).message}`);
+      }
+      if (crc32(bytes) !== crc) throw new BlockDamagedError(`${what} checksum mismatch`);
+      try {
+        return brotli ? brotliDecompressSync(bytes) : inflateRawSync(bytes);
+      } catch (error) {
+        throw new BlockDamagedError(`${what} undecodable: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, buffer, done, length - done, position + done);
+    if (read === 0) throw new Error(`short read at ${position + done}`);
+    done += read;
+  }
+  return buffer;
+}
+
+type ColumnLoader = (offset: number, length: number, crc: number, what: string, brotli?: boolean) => Buffer;
+
+interface Columns {
+  tsOffset: Float64Array;
+  stream: Uint32Array;
+  level: Uint8Array;
+  messageEnd: Uint32Array;
+  fieldEnd: Uint32Array;
+}
+
+/** One block's columns, each loaded (and verified) on first use; throws BlockDamagedError. */
+export class DecodedBlock {
+  readonly rows: number;
+  private columns: Columns | null = null;
+  private messageBytes: Buffer | null = null;
+  private textCache: string | null = null;
+  private lowerCache: string | null = null;
+  private fieldBytes: Buffer | null = null;
+
+  constructor(
+    readonly meta: BlockMeta,
+    private readonly load: ColumnLoader,
+  ) {
+    this.rows = meta.rows;
+  }
+
+  private get cols(): Columns {
+    if (this.columns) return this.columns;
+    const rows = this.rows;
+    const raw = this.load(this.meta.offset, this.meta.metaBytes, this.meta.crcs[0], 'meta column');
+    const columns: Columns = {
+      tsOffset: new Float64Array(rows),
+      stream: new Uint32Array(rows),
+      level: new Uint8Array(rows),
+      messageEnd: new Uint32Array(rows + 1),
+      fieldEnd: new Uint32Array(rows + 1),
+    };
+    try {
+      const reader = new ByteReader(raw);
+      let ts = 0;
+      for (let i = 0; i < rows; i++) {
+        ts += reader.varint();
+        columns.tsOffset[i] = ts;
+        columns.stream[i] = reader.varint();
+        columns.level[i] = reader.u8();
+        columns.messageEnd[i + 1] = columns.messageEnd[i] + reader.varint();
+        columns.fieldEnd[i + 1] = columns.fieldEnd[i] + reader.varint();
+      }
+    } catch (error) {
+      throw new BlockDamagedError(`meta column undecodable: ${(error as Error).message}`);
+    }
+    this.columns = columns;
+    return columns;
+  }
+
+  /** Nanoseconds after the block's minTs. */
+  get tsOffset(): Float64Array {
+    return this.cols.tsOffset;
+  }
+
+  get stream(): Uint32Array {
+    return this.cols.stream;
+  }
+
+  get level(): Uint8Array {
+    return this.cols.level;
+  }
+
+  /** Row i's message spans [ends[i], ends[i + 1]) of messages() (and of text() in ASCII blocks). */
+  messageOffsets(): Uint32Array {
+    return this.cols.messageEnd;
+  }
+
+  messages(): Buffer {
+    if (!this.messageBytes) {
+      const { offset, metaBytes, messageBytes, crcs } = this.meta;
+      const bytes = this.load(offset + metaBytes, messageBytes, crcs[1], 'message column', true);
+      if (bytes.length !== this.cols.messageEnd[this.rows]) throw new BlockDamagedError('message column length mismatch');
+      this.messageBytes = bytes;
+    }
+    return this.messageBytes;
+  }
+
+  /** All messages as one string; offsets equal byte offsets only in ASCII blocks. */
+  text(): string {
+    if (this.textCache === null) {
+      this.textCache = this.messages().toString(this.meta.ascii ? 'latin1' : 'utf8');
+      // ASCII blocks are served from the string alone: drop the bytes to halve what the cache holds
+      if (this.meta.ascii) this.messageBytes = null;
+    }
+    return this.textCache;
+  }
+
+  lowerText(): string {
+    if (this.lowerCache === null) this.lowerCache = this.text().toLowerCase();
+    return this.lowerCache;
+  }
+
+  message(i: number): string {
+    const end = this.cols.messageEnd;
+    if (this.meta.ascii) return this.text().slice(end[i], end[i + 1]);
+    return this.messages().toString('utf8', end[i], end[i + 1]);
+  }
+
+  fields(i: number): Record<string, string> | undefined {
+    const end = this.cols.fieldEnd;
+    if (!this.meta.hasFields || end[i] === end[i + 1]) return undefined;
+    if (!this.fieldBytes) {
+      const { offset, metaBytes, messageBytes, fieldBytes, crcs } = this.meta;
+      this.fieldBytes = this.load(offset + metaBytes + messageBytes, fieldBytes, crcs[2], 'fields column');
+    }
+    try {
+      return JSON.parse(this.fieldBytes.toString('utf8', end[i], end[i + 1])) as Record<string, string>;
+    } catch {
+      throw new BlockDamagedError('fields column undecodable');
+    }
+  }
+
+  /** Rough memory held, for the block cache. */
+  get heldBytes(): number {
+    return (this.messageBytes?.length ?? 0) + (this.textCache?.length ?? 0) + (this.lowerCache?.length ?? 0) + (this.fieldBytes?.length ?? 0) + (this.columns ? this.rows * 24 : 0);
+  }
+}
