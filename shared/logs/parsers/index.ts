@@ -1,0 +1,13 @@
+export { FileParser, DEFAULT_MAX_LINE_BYTES, type FileParserOptions } from './file-parser.js';
+export { emptyStats, STAT_COUNTERS, type FileStats } from './file-stats.js';
+export { detectFormat, LINE_FORMATS, lineFormat } from './detect.js';
+export { FORMAT_IDS, type FormatId, type LineFormat, type ParsedEntry, type ParseContext } from './entry.js';
+export { SerialLineSplitter, type SerialLine, type SerialTerminator } from './serial-splitter.js';
+export { LineSplitter, type RawLine } from './line-splitter.js';
+export { JournalExportReader } from './journald-export.js';
+export { YearInferrer, matchLeadingTimestamp, parseIso8601, epochToNs, nsToIso } from './timestamps.js';
+export { detectLevel, levelFromName, levelFromSeverity, levelFromNumber } from './levels.js';
+export { stripAnsi, decodeUtf8 } from './text.js';
+export { labelsFromPath } from './path-labels.js';
+export { parseBytes, type ParseBytesOptions } from './parse-bytes.js';
+export { serialLineRecord } from './serial-record.js';

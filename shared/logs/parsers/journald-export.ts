@@ -1,0 +1,151 @@
+import type { ParsedEntry } from './entry.js';
+import { journalEntry } from './journald.js';
+import { concatBytes } from './line-splitter.js';
+import { decodeUtf8 } from './text.js';
+
+export interface ExportCounters {
+  invalidUtf8: number;
+  /** Values other than MESSAGE that were cut at the limit (a cut MESSAGE is marked on the entry itself). */
+  truncatedFields: number;
+  /** Field lines that were neither `NAME=value` nor a binary field header. */
+  malformed: number;
+}
+
+const LF = 10;
+const EQUALS = 61;
+
+type State = { kind: 'line' } | { kind: 'length'; name: string } | { kind: 'data'; name: string; remaining: bigint } | { kind: 'terminator' };
+
+/**
+ * Streaming reader for `journalctl -o export`: entries are field lines separated by an empty line; a field is
+ * `NAME=value\n`, or, when the value is binary, `NAME\n` + 64-bit little-endian length + raw bytes + `\n`.
+ * Values larger than `maxValueBytes` are kept truncated; memory stays bounded.
+ */
+export class JournalExportReader {
+  private state: State = { kind: 'line' };
+  private parts: Uint8Array[] = [];
+  private kept = 0;
+  private dropped = 0;
+  private values = new Map<string, string>();
+  private truncatedEntry = 0;
+  readonly counters: ExportCounters = { invalidUtf8: 0, truncatedFields: 0, malformed: 0 };
+
+  constructor(
+    private readonly maxValueBytes: number,
+    private readonly onEntry: (entry: ParsedEntry, droppedBytes: number) => void,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    let pos = 0;
+    while (pos < chunk.length) pos = this.step(chunk, pos);
+  }
+
+  end(): void {
+    if (this.state.kind === 'line' && (this.kept > 0 || this.dropped > 0)) this.fieldLine();
+    else if (this.state.kind === 'data') this.binaryValue(this.state.name);
+    else if (this.state.kind === 'length') this.counters.malformed++;
+    this.finishEntry();
+    this.state = { kind: 'line' };
+  }
+
+  private step(chunk: Uint8Array, pos: number): number {
+    const state = this.state;
+    switch (state.kind) {
+      case 'line': {
+        const newline = chunk.indexOf(LF, pos);
+        const end = newline === -1 ? chunk.length : newline;
+        this.keep(chunk.subarray(pos, end), newline === -1);
+        if (newline === -1) return chunk.length;
+        this.fieldLine();
+        return newline + 1;
+      }
+      case 'length': {
+        const take = Math.min(8 - this.kept, chunk.length - pos);
+        this.keep(chunk.subarray(pos, pos + take), true);
+        if (this.kept === 8) {
+          const bytes = concatBytes(this.parts, 8);
+          const remaining = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+          this.reset();
+          this.state = { kind: 'data', name: state.name, remaining };
+          if (remaining === 0n) this.binaryValue(state.name);
+        }
+        return pos + take;
+      }
+      case 'data': {
+        const available = BigInt(chunk.length - pos);
+        const take = Number(state.remaining < available ? state.remaining : available);
+        this.keep(chunk.subarray(pos, pos + take), true);
+        state.remaining -= BigInt(take);
+        if (state.remaining === 0n) this.binaryValue(state.name);
+        return pos + take;
+      }
+      case 'terminator':
+        this.state = { kind: 'line' };
+        if (chunk[pos] === LF) return pos + 1;
+        this.counters.malformed++;
+        return pos;
+    }
+  }
+
+  private keep(part: Uint8Array, copy: boolean): void {
+    const room = this.maxValueBytes - this.kept;
+    const taken = part.length <= room ? part : part.subarray(0, room);
+    this.dropped += part.length - taken.length;
+    if (taken.length === 0) return;
+    this.parts.push(copy ? taken.slice() : taken);
+    this.kept += taken.length;
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.kept = 0;
+    this.dropped = 0;
+  }
+
+  private text(bytes: Uint8Array): string {
+    const decoded = decodeUtf8(bytes);
+    if (decoded.invalidUtf8) this.counters.invalidUtf8++;
+    return decoded.text;
+  }
+
+  private fieldLine(): void {
+    const bytes = concatBytes(this.parts, this.kept);
+    const dropped = this.dropped;
+    this.reset();
+    if (bytes.length === 0 && dropped === 0) {
+      this.finishEntry();
+      return;
+    }
+    const equals = bytes.indexOf(EQUALS);
+    if (equals > 0) {
+      this.setValue(this.text(bytes.subarray(0, equals)), this.text(bytes.subarray(equals + 1)), dropped);
+    } else if (dropped === 0 && /^[A-Za-z0-9_]+$/.test(this.text(bytes))) {
+      this.state = { kind: 'length', name: this.text(bytes) };
+    } else {
+      this.counters.malformed++;
+    }
+  }
+
+  private binaryValue(name: string): void {
+    const value = this.text(concatBytes(this.parts, this.kept));
+    const dropped = this.dropped;
+    this.reset();
+    this.setValue(name, value, dropped);
+    this.state = { kind: 'terminator' };
+  }
+
+  private setValue(name: string, value: string, dropped: number): void {
+    if (dropped > 0 && name === 'MESSAGE') this.truncatedEntry = dropped;
+    else if (dropped > 0) this.counters.truncatedFields++;
+    this.values.set(name, value);
+  }
+
+  private finishEntry(): void {
+    if (this.values.size === 0) return;
+    const entry = journalEntry(this.values);
+    const dropped = this.truncatedEntry;
+    this.values = new Map();
+    this.truncatedEntry = 0;
+    this.onEntry(entry, dropped);
+  }
+}

@@ -1,0 +1,73 @@
+/** One line of a file, without its terminator. */
+export interface RawLine {
+  bytes: Uint8Array;
+  /** Bytes beyond the line limit that were dropped (0 when the line was complete). */
+  droppedBytes: number;
+  /** The line ended in CR LF (the CR is removed from `bytes`). */
+  crlf: boolean;
+  /** The last line of the input had no terminating LF. */
+  unterminated: boolean;
+}
+
+const LF = 10;
+const CR = 13;
+
+export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Streaming LF splitter with a per-line byte cap, so memory stays bounded whatever the input. */
+export class LineSplitter {
+  private parts: Uint8Array[] = [];
+  private kept = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly onLine: (line: RawLine) => void,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(LF, start);
+      if (newline === -1) {
+        this.keep(chunk.subarray(start), true);
+        return;
+      }
+      this.keep(chunk.subarray(start, newline), false);
+      this.emit(false);
+      start = newline + 1;
+    }
+  }
+
+  end(): void {
+    if (this.kept > 0 || this.dropped > 0) this.emit(true);
+  }
+
+  private keep(part: Uint8Array, copy: boolean): void {
+    const room = this.maxLineBytes - this.kept;
+    const taken = part.length <= room ? part : part.subarray(0, room);
+    this.dropped += part.length - taken.length;
+    if (taken.length === 0) return;
+    this.parts.push(copy ? taken.slice() : taken);
+    this.kept += taken.length;
+  }
+
+  private emit(unterminated: boolean): void {
+    let bytes = concatBytes(this.parts, this.kept);
+    const crlf = !unterminated && this.dropped === 0 && bytes.length > 0 && bytes[bytes.length - 1] === CR;
+    if (crlf) bytes = bytes.subarray(0, bytes.length - 1);
+    this.onLine({ bytes, droppedBytes: this.dropped, crlf, unterminated });
+    this.parts = [];
+    this.kept = 0;
+    this.dropped = 0;
+  }
+}
