@@ -1,0 +1,2 @@
+export { recordBytes } from '../../../shared/serial/lines.js';
+export { concat } from '../../../shared/serial/capture-format.js';
