@@ -2,7 +2,7 @@ import { contract, type MethodName, type StreamName } from '../../shared/contrac
 import { FieldkitError, type ErrorBody } from '../../shared/contract/errors.js';
 import { clientMessage, messageId, type ServerMessage } from '../../shared/contract/protocol.js';
 import type { Definition } from '../../shared/contract/define.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers, StreamContext } from './handlers.js';
 import { z } from 'zod';
 
 /** One connected window or socket: feed it raw messages, close it when the peer goes. */
@@ -17,7 +17,7 @@ const definitions: Record<string, Definition> = contract;
 
 export function createRouter(handlers: Handlers, onUnexpected: (error: unknown) => void = () => {}): Router {
   const methods = handlers as unknown as Record<string, (input: unknown, ctx: { signal: AbortSignal }) => unknown>;
-  const streams = handlers as unknown as Record<string, (input: unknown, emit: (e: unknown) => void, ctx: { signal: AbortSignal }) => () => void>;
+  const streams = handlers as unknown as Record<string, (input: unknown, emit: (e: unknown) => void, ctx: StreamContext) => () => void>;
 
   return (send) => {
     const lifetime = new AbortController();
@@ -57,13 +57,24 @@ export function createRouter(handlers: Handlers, onUnexpected: (error: unknown) 
       const def = lookup(name, 'stream');
       // Registered before the handler runs, so events it emits right away are delivered.
       subscriptions.set(id, () => {});
-      const stop = streams[name as StreamName](
-        checked(def.input, input, `input for ${name}`),
-        (event) => {
-          if (subscriptions.has(id)) send({ type: 'event', id, value: def.event.parse(event) });
-        },
-        ctx,
-      );
+      const end = (error?: unknown): void => {
+        if (!subscriptions.has(id)) return;
+        unsubscribe(id);
+        send(error === undefined ? { type: 'end', id } : { type: 'end', id, error: toBody(error) });
+      };
+      let stop: () => void;
+      try {
+        stop = streams[name as StreamName](
+          checked(def.input, input, `input for ${name}`),
+          (event) => {
+            if (subscriptions.has(id)) send({ type: 'event', id, value: def.event.parse(event) });
+          },
+          { ...ctx, end },
+        );
+      } catch (error) {
+        subscriptions.delete(id);
+        throw error;
+      }
       if (subscriptions.has(id)) subscriptions.set(id, stop);
       else stop();
     }

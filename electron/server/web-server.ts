@@ -102,7 +102,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
-      await new Promise<void>((done) => http.close(() => done()));
+      const closed = new Promise<void>((done) => http.close(() => done()));
+      // Idle keep-alive connections of still-open pages would otherwise hold the server open.
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

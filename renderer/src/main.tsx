@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
+import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { connect } from './transport/connect.js';
 import './styles/fonts.css';
 import './styles/app.css';
+
+// zod probes for `new Function` once; the CSP forbids eval, so tell it not to try.
+z.config({ jitless: true });
 
 const root = createRoot(document.getElementById('root')!);
 const connection = connect();

@@ -106,6 +106,15 @@ describe.each(transports)('the contract over %s', (_name, open) => {
     expect((await ended)?.code).toBe('not_found');
   });
 
+  it('ends a stream whose input is invalid, saying why', async () => {
+    harness = await open();
+    const ended = new Promise<FieldkitError | undefined>((resolve) => {
+      harness.client.subscribe('settings.changes', { verbose: true } as never, { next: () => {}, end: resolve });
+    });
+    expect(await ended).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/Invalid input for settings\.changes/) });
+    expect(await harness.client.call('settings.get', {})).toEqual({ theme: 'system' });
+  });
+
   it('answers malformed messages with an error, never a crash', async () => {
     harness = await open();
     const before = harness.received.length;

@@ -25,7 +25,7 @@ test('every section shows its empty state with a next step, and nothing leaves t
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
     await expect(page.locator('.empty-state h2')).toBeVisible();
     expect(await page.locator('.empty-steps li').count()).toBeGreaterThanOrEqual(3);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name.toLowerCase()}.png`) });
+    await page.screenshot({ path: join(SCREENSHOTS, `shell-${name.toLowerCase()}.png`) });
   }
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
