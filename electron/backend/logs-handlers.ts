@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { FieldkitError } from '../../shared/contract/errors.js';
 import { FACET_FIELDS, type ImportSummary, type LogHit } from '../../shared/contract/logs.js';
 import { IndexClient } from '../services/index/index-client.js';
-import { importPaths, type ImportReport } from '../services/index/import/index.js';
+import type { ImportReport } from '../services/index/import/index.js';
 import type { SearchHit } from '../services/index/log-index.js';
 import type { Handlers } from './handlers.js';
 
@@ -134,7 +134,7 @@ export function createLogsHandlers(dataDir: string): { handlers: LogsHandlers; i
       const cancel = new AbortController();
       index()
         .then((idx) =>
-          importPaths(input.paths, idx, { device: input.device, signal: cancel.signal, onProgress: (progress) => emit({ type: 'progress', ...progress }) }),
+          idx.importPaths(input.paths, { device: input.device, signal: cancel.signal, onProgress: (progress) => emit({ type: 'progress', ...progress }) }),
         )
         .then((report) => {
           emit({ type: 'done', ...summarize(report) });

@@ -7,7 +7,6 @@ import type { SshConnectionView, SshProfileView, TransferEvent } from '../../sha
 import type { LogRecord, LogSink } from '../../shared/logs/record.js';
 import { redactSecrets } from '../../shared/ssh/redact.js';
 import type { HostKeyFailure, SshProfile, TransferProgress } from '../../shared/ssh/types.js';
-import { importPaths } from '../services/index/import/index.js';
 import type { IndexClient } from '../services/index/index-client.js';
 import { HostKeyError } from '../services/ssh/errors.js';
 import { collectJournal, pullDiagnosticBundle } from '../services/ssh/log-collector.js';
@@ -309,7 +308,7 @@ export function createSshHandlers(opts: SshHandlerOptions): { handlers: SshHandl
           if (bundle) {
             emit({ type: 'progress', phase: 'bundle', records });
             const pulled = await pullDiagnosticBundle(session, sshPaths(opts.dataDir).bundles, { labels, signal: cancel.signal });
-            const report = await importPaths([pulled.path], index, { device: labels.device, signal: cancel.signal });
+            const report = await index.importPaths([pulled.path], { device: labels.device, signal: cancel.signal });
             bundleRecords = report.totals.records;
           }
           emit({ type: 'done', device: labels.device, records, bundleRecords });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration, parseInstant, QuerySyntaxError } from '../../../shared/logs/query.js';
 import { IndexClient } from '../../services/index/index-client.js';
 import type { SearchHit } from '../../services/index/log-index.js';
-import { importPaths, type ImportProgress } from '../../services/index/import/index.js';
+import type { ImportProgress } from '../../services/index/import/index.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
 
 export const indexDir = (dataDir: string) => join(dataDir, 'index');
@@ -29,7 +29,7 @@ export const indexImportCommand: Command = {
     if (positionals.length === 0) throw new UsageError('give at least one file, folder or bundle.');
     const progress = progressPrinter(stderr);
     const report = await withIndex(dataDir, (index) =>
-      importPaths(positionals, index, { device: values.device, site: values.site, signal, onProgress: progress.update }),
+      index.importPaths(positionals, { device: values.device, site: values.site, signal, onProgress: progress.update }),
     );
     progress.done();
     if (values.json) {

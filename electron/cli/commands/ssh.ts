@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { parseDestination, parseProxyJump, parseRemotePath, type Destination } from '../../../shared/ssh/destination.js';
 import type { HostKeyAnswer, HostKeyQuestion, StrictHostKeys, TransferProgress } from '../../../shared/ssh/types.js';
 import { IndexClient } from '../../services/index/index-client.js';
-import { importPaths } from '../../services/index/import/index.js';
 import { connectChain, type ConnectTarget, type ResolvedAuth } from '../../services/ssh/connect.js';
 import { HostKeyError, PermanentSshError } from '../../services/ssh/errors.js';
 import { collectJournal, pullDiagnosticBundle } from '../../services/ssh/log-collector.js';
@@ -183,7 +182,7 @@ export const sshCollectLogsCommand: Command = {
         ctx.stdout.write(`journal: ${journal.records} records into the index\n`);
         if (values['no-bundle']) return 0;
         const bundle = await pullDiagnosticBundle(session, sshPaths(ctx.dataDir).bundles, { labels, withoutJournal: true, signal: ctx.signal });
-        const report = await importPaths([bundle.path], index, { ...labels, signal: ctx.signal });
+        const report = await index.importPaths([bundle.path], { ...labels, signal: ctx.signal });
         ctx.stdout.write(`bundle: ${bundle.path} (${bundle.bytes} bytes), ${report.totals.records} records imported\n`);
         return 0;
       } finally {

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IndexClient } from './index-client.js';
+import { fileURLToPath } from 'node:url';
+import type { ImportProgress } from './import/index.js';
 import type { SearchHit } from './log-index.js';
 
 let dir: string | undefined;
@@ -31,5 +33,21 @@ describe('IndexClient (worker thread)', () => {
     await stop();
     await client.close();
     await expect(client.count('')).rejects.toThrow(/closed/);
+  });
+
+  it('imports on the worker thread with progress, and a cancelled import keeps only what it reported', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fk-client-'));
+    const fixtures = fileURLToPath(new URL('../../../test/fixtures/logs/', import.meta.url));
+    const client = await IndexClient.open(join(dir, 'index'));
+    const progress: ImportProgress[] = [];
+    const report = await client.importPaths([`${fixtures}logfile_syslog.0`], { device: 'gw-9', onProgress: (p) => progress.push(p) });
+    expect(report).toMatchObject({ cancelled: false, totals: { records: 4 } });
+    expect(progress.at(-1)).toMatchObject({ bytesDone: progress.at(-1)!.bytesTotal, records: 4 });
+    expect(await client.count('device:gw-9')).toBe(4);
+
+    const cancelled = await client.importPaths([`${fixtures}bundle`], { device: 'gw-10', signal: AbortSignal.abort() });
+    expect(cancelled.cancelled).toBe(true);
+    expect(await client.count('device:gw-10')).toBe(cancelled.totals.records);
+    await client.close();
   });
 });

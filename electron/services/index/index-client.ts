@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../../../shared/logs/record.js';
 import type { HistogramOptions, Histogram, IndexStats, LogIndexApi, LogIndexOptions, QueryOptions, SearchOptions, SearchPage, TailListener, TopValue } from './log-index.js';
 import type { WorkerReply, WorkerRequest } from './index-protocol.js';
+import type { ImportOptions, ImportProgress, ImportReport } from './import/index.js';
 
 type Method = WorkerRequest['method'];
 type ArgsOf<M extends Method> = Extract<WorkerRequest, { method: M }>['args'];
@@ -24,6 +25,7 @@ export class IndexClient implements LogIndexApi {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly listeners = new Map<number, TailListener>();
+  private readonly progressListeners = new Map<number, (progress: ImportProgress) => void>();
   private failure: Error | null = null;
 
   private constructor(private readonly worker: Worker) {
@@ -77,6 +79,22 @@ export class IndexClient implements LogIndexApi {
     };
   }
 
+  /** Imports files, folders and bundles with the parsers running on the index's worker thread. */
+  async importPaths(paths: readonly string[], { signal, onProgress, ...options }: ImportOptions = {}): Promise<ImportReport> {
+    const id = this.nextId;
+    if (onProgress) this.progressListeners.set(id, onProgress);
+    const cancel = () => void this.call('cancelImport', [id]).catch(() => {});
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const report = this.call('import', [paths, options]) as Promise<ImportReport>;
+      if (signal?.aborted) cancel();
+      return await report;
+    } finally {
+      this.progressListeners.delete(id);
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
   stats(): Promise<IndexStats> {
     return this.call('stats', []) as Promise<IndexStats>;
   }
@@ -104,6 +122,10 @@ export class IndexClient implements LogIndexApi {
   private onReply(reply: WorkerReply): void {
     if (reply.tail) {
       this.listeners.get(reply.tail.subscription)?.(reply.tail.hits);
+      return;
+    }
+    if (reply.progress) {
+      this.progressListeners.get(reply.progress.job)?.(reply.progress.progress);
       return;
     }
     const waiter = this.pending.get(reply.id);

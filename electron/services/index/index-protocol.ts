@@ -1,6 +1,10 @@
 /** Messages between IndexClient and index-worker. BigInts and plain objects travel by structured clone. */
 import type { LogRecord } from '../../../shared/logs/record.js';
+import type { ImportOptions, ImportProgress } from './import/index.js';
 import type { HistogramOptions, QueryOptions, SearchHit, SearchOptions } from './log-index.js';
+
+/** What an import in the worker takes: everything but the callbacks, which cannot cross threads. */
+export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
 
 export type WorkerRequest = { id: number } & (
   | { method: 'append'; args: [readonly LogRecord[]] }
@@ -10,6 +14,8 @@ export type WorkerRequest = { id: number } & (
   | { method: 'topValues'; args: [string, string, (QueryOptions & { limit?: number })?] }
   | { method: 'subscribe'; args: [string] }
   | { method: 'unsubscribe'; args: [number] }
+  | { method: 'import'; args: [readonly string[], WorkerImportOptions] }
+  | { method: 'cancelImport'; args: [number] }
   | { method: 'stats'; args: [] }
   | { method: 'flush'; args: [] }
   | { method: 'close'; args: [] }
@@ -21,4 +27,5 @@ export interface WorkerReply {
   value?: unknown;
   error?: { name: string; message: string; position?: number };
   tail?: { subscription: number; hits: SearchHit[] };
+  progress?: { job: number; progress: ImportProgress };
 }

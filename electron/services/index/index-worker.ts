@@ -1,5 +1,6 @@
 /** Worker-thread host of a LogIndex: answers IndexClient's requests (see index-client.ts for the protocol). */
 import { parentPort, workerData } from 'node:worker_threads';
+import { importPaths } from './import/index.js';
 import { LogIndex, type LogIndexOptions } from './log-index.js';
 import type { WorkerReply, WorkerRequest } from './index-protocol.js';
 
@@ -7,6 +8,7 @@ const port = parentPort;
 if (!port) throw new Error('index-worker must run in a worker thread');
 const { dir, options } = workerData as { dir: string; options: LogIndexOptions };
 const subscriptions = new Map<number, () => Promise<void>>();
+const imports = new Map<number, AbortController>();
 
 function errorOf(error: unknown): WorkerReply['error'] {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -38,6 +40,24 @@ async function handle(index: LogIndex, request: WorkerRequest): Promise<unknown>
       return index.histogram(...request.args);
     case 'topValues':
       return index.topValues(...request.args);
+    case 'import': {
+      // Parsing runs here, beside the index, so a large import never loads the thread that serves the UI.
+      const [paths, options] = request.args;
+      const cancel = new AbortController();
+      imports.set(request.id, cancel);
+      try {
+        return await importPaths(paths, index, {
+          ...options,
+          signal: cancel.signal,
+          onProgress: (progress) => port!.postMessage({ id: 0, progress: { job: request.id, progress } } satisfies WorkerReply),
+        });
+      } finally {
+        imports.delete(request.id);
+      }
+    }
+    case 'cancelImport':
+      imports.get(request.args[0])?.abort();
+      return undefined;
     case 'stats':
       return index.stats();
     case 'flush':
