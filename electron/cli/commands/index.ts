@@ -1,3 +1,4 @@
+import { nsToIso } from '../../../shared/logs/parsers/index.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, parseInstant, QuerySyntaxError } from '../../../shared/logs/query.js';
@@ -17,7 +18,6 @@ async function withIndex<T>(dataDir: string, use: (index: IndexClient) => Promis
   }
 }
 
-const nsToIso = (ns: bigint) => `${new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export const indexImportCommand: Command = {
