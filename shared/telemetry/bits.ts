@@ -1,0 +1,95 @@
+/** MSB-first bit streams over 32-bit words, the substrate of the chunk codec. */
+
+export class BitWriter {
+  private words: Uint32Array;
+  private wordCount = 0;
+  private acc = 0;
+  private accBits = 0;
+
+  constructor(initialWords = 1024) {
+    this.words = new Uint32Array(Math.max(initialWords, 4));
+  }
+
+  /** Writes the low `n` bits of `value` (0 < n <= 32). */
+  write(value: number, n: number): void {
+    const v = n === 32 ? value >>> 0 : (value & ((1 << n) - 1)) >>> 0;
+    const free = 32 - this.accBits;
+    if (n < free) {
+      this.acc |= v << (free - n);
+      this.accBits += n;
+    } else {
+      const over = n - free;
+      this.acc |= v >>> over;
+      this.flushWord();
+      this.acc = over === 0 ? 0 : v << (32 - over);
+      this.accBits = over;
+    }
+  }
+
+  writeBit(bit: number): void {
+    if (bit) this.acc |= 1 << (31 - this.accBits);
+    if (++this.accBits === 32) {
+      this.flushWord();
+      this.acc = 0;
+      this.accBits = 0;
+    }
+  }
+
+  /** Writes the low `n` bits (0 < n <= 64) of the 64-bit value hi:lo. */
+  write64(hi: number, lo: number, n: number): void {
+    if (n > 32) {
+      this.write(hi, n - 32);
+      this.write(lo, 32);
+    } else {
+      this.write(lo, n);
+    }
+  }
+
+  get bitLength(): number {
+    return this.wordCount * 32 + this.accBits;
+  }
+
+  /** The stream padded to whole words. The writer must not be used afterwards. */
+  finish(): Uint32Array {
+    if (this.accBits > 0) this.flushWord();
+    return this.words.subarray(0, this.wordCount);
+  }
+
+  private flushWord(): void {
+    if (this.wordCount === this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.wordCount++] = this.acc >>> 0;
+  }
+}
+
+export class BitReader {
+  private pos = 0;
+  private readonly limit: number;
+
+  constructor(private readonly words: Uint32Array) {
+    this.limit = words.length * 32;
+  }
+
+  /** Reads `n` bits (0 < n <= 32) as an unsigned number. */
+  read(n: number): number {
+    const end = this.pos + n;
+    if (end > this.limit) throw new RangeError('bit stream truncated');
+    const index = this.pos >>> 5;
+    const offset = this.pos & 31;
+    const avail = 32 - offset;
+    this.pos = end;
+    const head = (this.words[index]! << offset) >>> 0;
+    if (n <= avail) return n === 32 ? head : head >>> (32 - n);
+    return ((head >>> (32 - n)) | (this.words[index + 1]! >>> (32 - (n - avail)))) >>> 0;
+  }
+
+  readBit(): number {
+    if (this.pos >= this.limit) throw new RangeError('bit stream truncated');
+    const bit = (this.words[this.pos >>> 5]! >>> (31 - (this.pos & 31))) & 1;
+    this.pos++;
+    return bit;
+  }
+}
