@@ -1,14 +1,22 @@
 import { SettingsStore } from '../services/settings/settings-store.js';
+import type { SecretStore } from '../services/ssh/secrets.js';
+import type { LogSink } from '../../shared/logs/record.js';
 import { ConnectionRegistry } from './connections.js';
 import type { Handlers } from './handlers.js';
+import { createLogsHandlers } from './logs-handlers.js';
 import { createRouter, type Router } from './router.js';
+import { createSerialHandlers } from './serial-handlers.js';
+import { createSshHandlers } from './ssh-handlers.js';
 import { watchStatus } from './status.js';
+import { createTelemetryHandlers } from './telemetry-handlers.js';
 
 export interface BackendOptions {
   dataDir: string;
   version: string;
   /** Where unexpected handler failures are reported (never with secrets). */
   onUnexpected?: (error: unknown) => void;
+  /** Where saved passwords and passphrases live: the OS keychain in Electron; none by default (kept in memory). */
+  secrets?: SecretStore;
 }
 
 /** The services behind the contract, wired once per process and shared by every window or socket. */
@@ -22,6 +30,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { dataDir, version } = options;
   const settings = await SettingsStore.open(dataDir);
   const connections = new ConnectionRegistry();
+  const logs = createLogsHandlers(dataDir);
+  // Everything any service sees goes into the one log index, opened on first use.
+  const logSink: LogSink = { append: async (records) => (await logs.index()).append(records) };
+  const serial = createSerialHandlers({ dataDir, connections, sink: logSink });
+  const ssh = createSshHandlers({ dataDir, connections, logIndex: logs.index, secrets: options.secrets });
+  const telemetry = createTelemetryHandlers(dataDir, connections, logSink, serial.session);
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'FieldKit', version, dataDir, platform: process.platform }),
@@ -32,11 +46,20 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       emit(settings.get());
       return settings.watch(emit);
     },
+    ...logs.handlers,
+    ...serial.handlers,
+    ...telemetry.handlers,
+    ...ssh.handlers,
   };
 
   return {
     router: createRouter(handlers, options.onUnexpected),
     connections,
-    async close() {},
+    async close() {
+      await ssh.close();
+      await telemetry.close();
+      await serial.close();
+      await logs.close();
+    },
   };
 }

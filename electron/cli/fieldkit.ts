@@ -7,9 +7,15 @@ import { resolveDataDir } from '../backend/data-dir.js';
 import { UsageError, type Command } from './command.js';
 import { desktopCommand } from './commands/desktop.js';
 import { serveCommand } from './commands/serve.js';
+import { decodeNmeaCommand } from './commands/decode.js';
+import { telemetryCommands } from './commands/telemetry.js';
+import { indexCommands } from './commands/index.js';
+import { sshCommands } from './commands/ssh.js';
+import { serialCommands } from './commands/serial.js';
+import { ubootCommands } from './commands/uboot.js';
 
 /** Every subcommand; each domain adds its own here. */
-export const COMMANDS: Command[] = [serveCommand, desktopCommand];
+export const COMMANDS: Command[] = [serveCommand, desktopCommand, decodeNmeaCommand, ...telemetryCommands, ...indexCommands, ...sshCommands, ...serialCommands, ...ubootCommands];
 
 export interface CliStreams {
   stdout: NodeJS.WritableStream;
@@ -115,5 +121,10 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const abort = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort.abort());
+  // `fieldkit … | head`: a closed pipe means the reader has what it wants; stop like Ctrl+C instead of crashing.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    abort.abort();
+  });
   process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: abort.signal });
 }
