@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../../electron/cli/fieldkit.js';
 
-const corpus = fileURLToPath(new URL('../../../../shared/corpora/logs/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../fixtures/logs/', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
