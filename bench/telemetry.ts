@@ -6,7 +6,7 @@
 // Writes bench/results/telemetry.json.
 import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -332,7 +332,7 @@ async function main(): Promise<void> {
         note: 'bytes_per_sample and ingest_samples_per_s are for smooth_sensors; per dataset below; downsample is min/max/avg/count GROUP BY over the same long series',
         datasets: { ...sqlite, long_series: { samples: longTotal, bytes_per_sample: round(sqlLongBytes / longTotal, 3), ingest_samples_per_s: Math.round(longTotal / sqlSeconds) } },
       },
-      environment: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', shared_machine: 'other agents were running on the same 2 cores during this run', date: new Date().toISOString() },
+      environment: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', load_average_1_5_15: loadavg().map((v) => round(v, 2)), date: new Date().toISOString() },
       checksum,
     };
     mkdirSync(join(process.cwd(), 'bench/results'), { recursive: true });
