@@ -24,6 +24,11 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+/** A profile for the test sshd with the harness's client key. */
+function saveKeyProfile(svc: SshService) {
+  return svc.profiles.save({ name: 'gw', host: '127.0.0.1', port: sshd.port, user: 'root', auth: { kind: 'key', identityFile: sshd.clientKey.privatePath }, jumpProfileIds: [] });
+}
+
 function service(dataDir: string, secrets: SecretStore = new MemorySecretStore(), log?: (l: string) => void) {
   return new SshService({ dataDir, secrets, userKnownHostsFiles: [], ...(log ? { log } : {}) });
 }
@@ -72,14 +77,7 @@ describe('SshService', () => {
 
   it('reconnects with backoff after the connection drops, and tunnels keep working', async () => {
     const svc = service(join(env.dir, 'reconnect'));
-    const profile = await svc.profiles.save({
-      name: 'gw',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: 'root',
-      auth: { kind: 'key', identityFile: sshd.clientKey.privatePath },
-      jumpProfileIds: [],
-    });
+    const profile = await saveKeyProfile(svc);
     const conn = await svc.connect(profile.id, { strict: 'accept-new', reconnect: { baseMs: 50, maxMs: 200 } });
     const states: ConnectionState['state'][] = [];
     conn.on('state', (s) => states.push(s.state));
@@ -105,14 +103,7 @@ describe('SshService', () => {
 
   it('detects a silent peer by keepalive and reconnects', async () => {
     const svc = service(join(env.dir, 'keepalive'));
-    const profile = await svc.profiles.save({
-      name: 'gw',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: 'root',
-      auth: { kind: 'key', identityFile: sshd.clientKey.privatePath },
-      jumpProfileIds: [],
-    });
+    const profile = await saveKeyProfile(svc);
     const conn = await svc.connect(profile.id, {
       strict: 'accept-new',
       keepalive: { intervalMs: 200, countMax: 2 },
