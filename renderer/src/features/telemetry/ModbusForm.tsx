@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { REGISTER_TYPES } from '../../../../shared/contract/telemetry.js';
 import { buildModbusInput, newRow, type LineFields, type RegisterRow } from './modbus-form.js';
 import type { TelemetryActions } from './telemetry-store.js';
+import { useSourceForm } from './use-source-form.js';
 
 const STARTING_LINE: LineFields = { path: '', baudRate: '9600', parity: 'none', stopBits: '1', device: '', unitId: '1', sensor: '' };
 
@@ -10,7 +11,6 @@ export function ModbusForm({ actions, onDone }: { actions: TelemetryActions; onD
   const [line, setLine] = useState(STARTING_LINE);
   const [rows, setRows] = useState<RegisterRow[]>([newRow()]);
   const [problems, setProblems] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
 
   const lineField = <K extends keyof LineFields>(key: K) => ({
     name: key,
@@ -28,19 +28,14 @@ export function ModbusForm({ actions, onDone }: { actions: TelemetryActions; onD
     setRows([...rows, { ...newRow(Number.isFinite(next) ? next : 0), ...(last && { function: last.function, pollIntervalMs: last.pollIntervalMs }) }]);
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const { busy, onSubmit } = useSourceForm(() => {
     const built = buildModbusInput(line, rows);
     setProblems(built.problems);
-    if (!built.input) return;
-    setBusy(true);
-    const started = await actions.startModbus(built.input);
-    setBusy(false);
-    if (started) onDone?.();
-  };
+    return built.input && actions.startModbus(built.input);
+  }, onDone);
 
   return (
-    <form className="source-form" onSubmit={(e) => void submit(e)} aria-label="Modbus RTU polling" noValidate>
+    <form className="source-form" onSubmit={onSubmit} aria-label="Modbus RTU polling" noValidate>
       <label>
         Serial port
         <input {...lineField('path')} placeholder="/dev/ttyUSB0" />

@@ -1,11 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { SerialSessionStatus } from '../../../../shared/contract/serial.js';
 import type { TelemetryActions } from './telemetry-store.js';
+import { useSourceForm } from './use-source-form.js';
 
 /** NMEA 0183 from a port already open in the Console (a GPS receiver): its lines decoded into series as they arrive. */
 export function SerialNmeaForm({ actions, onDone }: { actions: TelemetryActions; onDone?: () => void }) {
   const [sessions, setSessions] = useState<SerialSessionStatus[] | null>(null);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
     void actions.serialSessions().then((s) => live && setSessions(s.filter((x) => x.state !== 'closed')));
@@ -14,20 +14,15 @@ export function SerialNmeaForm({ actions, onDone }: { actions: TelemetryActions;
     };
   }, [actions]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const f = new FormData(event.currentTarget);
+  const { busy, onSubmit } = useSourceForm((f) => {
     const device = String(f.get('device') ?? '').trim();
-    setBusy(true);
-    const started = await actions.startSerial({ sessionId: String(f.get('sessionId')), format: 'nmea', ...(device && { device }) });
-    setBusy(false);
-    if (started) onDone?.();
-  };
+    return actions.startSerial({ sessionId: String(f.get('sessionId')), format: 'nmea', ...(device && { device }) });
+  }, onDone);
 
   if (sessions === null) return <p className="muted">Looking for open serial ports…</p>;
   if (sessions.length === 0) return <p className="muted">No serial port is open. Open the GPS receiver's port in the Console, then come back here.</p>;
   return (
-    <form className="source-form" onSubmit={(e) => void submit(e)} aria-label="NMEA from a serial port">
+    <form className="source-form" onSubmit={onSubmit} aria-label="NMEA from a serial port">
       <label>
         Open serial port
         <select name="sessionId" defaultValue={sessions[0]!.id}>

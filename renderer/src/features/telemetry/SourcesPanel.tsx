@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { IMPORT_FORMATS, type MqttSourceInput, type TelemetrySource } from '../../../../shared/contract/telemetry.js';
 import { ModbusForm } from './ModbusForm.js';
 import { SerialNmeaForm } from './SerialNmeaForm.js';
 import type { TelemetryActions } from './telemetry-store.js';
+import { useSourceForm } from './use-source-form.js';
 
 /** `path [field] [unit]` per line, e.g. `env.temp temperature degC`. */
 export function parseFieldLines(text: string): { path: string; field?: string; unit?: string }[] | undefined {
@@ -15,10 +16,7 @@ export function parseFieldLines(text: string): { path: string; field?: string; u
 }
 
 function MqttForm({ actions, onDone }: FormProps) {
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const f = new FormData(event.currentTarget);
+  const { busy, onSubmit } = useSourceForm((f) => {
     const text = (name: string) => String(f.get(name) ?? '').trim();
     const fields = parseFieldLines(text('fields'));
     const input: MqttSourceInput = {
@@ -29,13 +27,10 @@ function MqttForm({ actions, onDone }: FormProps) {
       ...(text('ca') && { tls: { ca: text('ca') } }),
       topics: [{ filter: text('filter'), ...(text('sensor') && { sensor: text('sensor') }), ...(text('timePath') && { timePath: text('timePath') }), ...(fields && { fields }) }],
     };
-    setBusy(true);
-    const started = await actions.startMqtt(input);
-    setBusy(false);
-    if (started) onDone?.();
-  };
+    return actions.startMqtt(input);
+  }, onDone);
   return (
-    <form className="source-form" onSubmit={(e) => void submit(e)} aria-label="MQTT subscription">
+    <form className="source-form" onSubmit={onSubmit} aria-label="MQTT subscription">
       <label>
         Broker address
         <input name="url" required placeholder="mqtt://192.168.8.1:1883" pattern="mqtts?://.+" />
@@ -82,23 +77,17 @@ function MqttForm({ actions, onDone }: FormProps) {
 }
 
 function ImportForm({ actions, onDone }: FormProps) {
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const f = new FormData(event.currentTarget);
+  const { busy, onSubmit } = useSourceForm((f) => {
     const sensor = String(f.get('sensor') ?? '').trim();
-    setBusy(true);
-    const summary = await actions.importFile({
+    return actions.importFile({
       path: String(f.get('path')).trim(),
       format: String(f.get('format')) as (typeof IMPORT_FORMATS)[number],
       device: String(f.get('device')).trim(),
       ...(sensor && { sensor }),
     });
-    setBusy(false);
-    if (summary) onDone?.();
-  };
+  }, onDone);
   return (
-    <form className="source-form" onSubmit={(e) => void submit(e)} aria-label="Import a recording">
+    <form className="source-form" onSubmit={onSubmit} aria-label="Import a recording">
       <label className="wide">
         File on this machine
         <input name="path" required placeholder="/home/tech/captures/gps-2026-11-28.nmea" />
