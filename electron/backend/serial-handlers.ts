@@ -1,11 +1,11 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { FieldkitError } from '../../shared/contract/errors.js';
 import type { SerialSessionStatus, TransferProgressEvent } from '../../shared/contract/serial.js';
 import type { LogSink } from '../../shared/logs/record.js';
 import { exportRaw, exportText } from '../services/serial/capture-file.js';
 import { listPorts, PortWatcher } from '../services/serial/ports.js';
-import { SerialSession, type RxChunk } from '../services/serial/session.js';
+import { captureDirOf, SerialSession, type RxChunk } from '../services/serial/session.js';
 import { loadFiles, sendFiles, type TransferProgress } from '../services/serial/transfer.js';
 import type { ConnectionRegistry } from './connections.js';
 import type { Handlers } from './handlers.js';
@@ -61,7 +61,7 @@ export function explainSerialError(error: unknown): FieldkitError {
 }
 
 export function createSerialHandlers(deps: SerialDeps): { handlers: SerialHandlers; session(id: string): SerialSession | undefined; close(): Promise<void> } {
-  const captureDir = join(deps.dataDir, 'serial', 'captures');
+  const captureDir = captureDirOf(deps.dataDir);
   const sessions = new Map<string, Entry>();
   /** Capture files of sessions closed in this run, still exportable. */
   const closedCaptures = new Map<string, string>();
@@ -130,20 +130,12 @@ export function createSerialHandlers(deps: SerialDeps): { handlers: SerialHandle
       watcher.on('removed', send);
       // A failed poll is retried on the next tick; only a failing first listing ends the stream.
       watcher.on('error', () => undefined);
-      let stopped = false;
-      watcher.start().then(
-        () => (stopped ? watcher.stop() : send()),
-        (error: unknown) => ctx.end(explainSerialError(error)),
-      );
-      return () => {
-        stopped = true;
-        watcher.stop();
-      };
+      watcher.start().then(send, (error: unknown) => ctx.end(explainSerialError(error)));
+      return () => watcher.stop();
     },
 
     'serial.open': (input) =>
       act(async () => {
-        await mkdir(captureDir, { recursive: true });
         const session = await SerialSession.open({ path: input.path, settings: input.settings, sink: deps.sink, captureDir });
         return statusOf(track(session));
       }),

@@ -1,11 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODEM_PROTOCOLS, type ModemProtocol } from '../../../shared/serial/modem-frames.js';
 import type { LogSink } from '../../../shared/logs/record.js';
 import { IndexClient } from '../../services/index/index-client.js';
 import { listPorts } from '../../services/serial/ports.js';
-import { SerialSession } from '../../services/serial/session.js';
+import { captureDirOf, SerialSession } from '../../services/serial/session.js';
 import { loadFiles, sendFiles, type TransferProgress } from '../../services/serial/transfer.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
 import { indexDir } from './index.js';
@@ -22,8 +20,7 @@ export function parseBaud(text: string | undefined, fallback = 115200): number {
  * data dir, runs `use`, and closes both (everything captured is durable when this returns).
  */
 export async function withSerialSession<T>(ctx: CliContext, path: string, baudRate: number, use: (s: SerialSession) => Promise<T>): Promise<T> {
-  const captureDir = join(ctx.dataDir, 'serial', 'captures');
-  await mkdir(captureDir, { recursive: true });
+  const captureDir = captureDirOf(ctx.dataDir);
   const index = await IndexClient.open(indexDir(ctx.dataDir));
   try {
     const session = await SerialSession.open({ path, sink: index as LogSink, captureDir, settings: { baudRate } });

@@ -6,6 +6,20 @@ const port = (path: string, serialNumber?: string): PortDescriptor => ({
 });
 
 describe('PortWatcher', () => {
+  it('never starts polling when stopped while its first listing is still running', async () => {
+    let listings = 0;
+    const w = new PortWatcher(5, async () => {
+      listings++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return [];
+    });
+    const started = w.start();
+    w.stop();
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(listings).toBe(1);
+  });
+
   it('reports adapters that appear and disappear, and a replug on a new path as remove + add', async () => {
     let now = [port('/dev/ttyUSB0', 'A1')];
     const w = new PortWatcher(60_000, async () => now);

@@ -67,6 +67,7 @@ export class PortWatcher extends EventEmitter<PortWatcherEvents> {
   private known = new Map<string, PortDescriptor>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private stopped = false;
 
   constructor(private readonly intervalMs = 500, private readonly lister: () => Promise<PortDescriptor[]> = listPorts) {
     super();
@@ -74,14 +75,18 @@ export class PortWatcher extends EventEmitter<PortWatcherEvents> {
 
   /** Takes the first snapshot (no events for ports already present) and starts polling. */
   async start(): Promise<PortDescriptor[]> {
+    this.stopped = false;
     const first = await this.lister();
     this.known = new Map(first.map((p) => [key(p), p]));
+    // A stop() that came while the first listing was running wins: never start polling after it.
+    if (this.stopped) return first;
     this.running = true;
     this.schedule();
     return first;
   }
 
   stop(): void {
+    this.stopped = true;
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

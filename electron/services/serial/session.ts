@@ -3,6 +3,7 @@
  * without a UI attached), automatic reconnect when the same adapter returns, and the controls a console needs.
  */
 import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SerialPort } from 'serialport';
@@ -79,6 +80,9 @@ const LOW_WATER_BYTES = 1 << 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Where sessions keep their raw capture files inside FieldKit's data folder. */
+export const captureDirOf = (dataDir: string) => join(dataDir, 'serial', 'captures');
+
 export class SerialSession extends EventEmitter<SessionEvents> {
   readonly id: string;
   private port: SerialPort | null = null;
@@ -121,7 +125,9 @@ export class SerialSession extends EventEmitter<SessionEvents> {
     const port = await openPort(opts.path, settings);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const id = `${stamp}-${desc.identity.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+/, '')}-${randomBytes(3).toString('hex')}`;
-    const capture = await CaptureWriter.create(join(opts.captureDir, `${id}.fkcap`)).catch(async (err: Error) => {
+    const capture = await mkdir(opts.captureDir, { recursive: true })
+      .then(() => CaptureWriter.create(join(opts.captureDir, `${id}.fkcap`)))
+      .catch(async (err: Error) => {
       await closePort(port);
       throw new Error(`cannot create capture file in ${opts.captureDir}: ${err.message}`);
     });
