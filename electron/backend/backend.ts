@@ -1,6 +1,8 @@
 import { SettingsStore } from '../services/settings/settings-store.js';
 import type { SecretStore } from '../services/ssh/secrets.js';
 import type { LogSink } from '../../shared/logs/record.js';
+import { createClusterHandlers } from './cluster-handlers.js';
+import { createClusterJoinHandlers } from './cluster-join-handlers.js';
 import { ConnectionRegistry } from './connections.js';
 import type { Handlers } from './handlers.js';
 import { createLogsHandlers } from './logs-handlers.js';
@@ -36,6 +38,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const serial = createSerialHandlers({ dataDir, connections, sink: logSink });
   const ssh = createSshHandlers({ dataDir, connections, logIndex: logs.index, secrets: options.secrets });
   const telemetry = createTelemetryHandlers(dataDir, connections, logSink, serial.session);
+  const cluster = createClusterHandlers({ dataDir, sink: logSink, ssh });
+  const join = createClusterJoinHandlers({ dataDir, sink: logSink, ssh, kubeConfigOf: cluster.kubeConfigOf });
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'FieldKit', version, dataDir, platform: process.platform }),
@@ -50,12 +54,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...serial.handlers,
     ...telemetry.handlers,
     ...ssh.handlers,
+    ...cluster.handlers,
+    ...join.handlers,
   };
 
   return {
     router: createRouter(handlers, options.onUnexpected),
     connections,
     async close() {
+      await join.close();
+      await cluster.close();
       await ssh.close();
       await telemetry.close();
       await serial.close();

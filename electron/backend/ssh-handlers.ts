@@ -58,7 +58,16 @@ function progressEvent(p: TransferProgress): TransferEvent {
   return { type: 'progress', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, startOffset: p.startOffset, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds ?? null };
 }
 
-export function createSshHandlers(opts: SshHandlerOptions): { handlers: SshHandlers; close(): Promise<void> } {
+export interface SshBackend {
+  handlers: SshHandlers;
+  /** An open gateway connection, for other domains (cluster join, API tunnels); throws a told error when it is closed. */
+  managed(connectionId: string): ManagedConnection;
+  /** The live session of an open connection, waiting through a reconnect. */
+  session(connectionId: string): Promise<SshSession>;
+  close(): Promise<void>;
+}
+
+export function createSshHandlers(opts: SshHandlerOptions): SshBackend {
   const secrets = new SessionSecrets(opts.secrets ?? new MemorySecretStore());
   const service = new SshService({ dataDir: opts.dataDir, secrets, ...(opts.userKnownHostsFiles && { userKnownHostsFiles: opts.userKnownHostsFiles }) });
   const broker = new HostKeyBroker();
@@ -321,6 +330,8 @@ export function createSshHandlers(opts: SshHandlerOptions): { handlers: SshHandl
 
   return {
     handlers,
+    managed: (connectionId) => connection(connectionId).managed,
+    session: sessionOf,
     async close() {
       broker.rejectAll();
       for (const c of [...open.values()]) c.close();

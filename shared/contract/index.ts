@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appContract } from './app.js';
+import { clusterContract } from './cluster.js';
 import { logsContract } from './logs.js';
 import { sshContract } from './ssh.js';
 import { serialContract } from './serial.js';
@@ -13,6 +14,7 @@ export const contract = {
   ...sshContract,
   ...serialContract,
   ...telemetryContract,
+  ...clusterContract,
 } as const;
 
 type Contract = typeof contract;
@@ -37,3 +39,4 @@ export * from './logs.js';
 export * from './ssh.js';
 export * from './serial.js';
 export * from './telemetry.js';
+export * from './cluster.js';
