@@ -6,7 +6,7 @@ import { HostKeyError, PermanentSshError } from '../../../electron/services/ssh/
 import { SshSession } from '../../../electron/services/ssh/session.js';
 import { sha256Fingerprint } from '../../../electron/services/ssh/trust-store.js';
 import type { HostKeyQuestion } from '../../../shared/ssh/types.js';
-import { keyTarget, testEnv, type TestEnv } from './env.js';
+import { keyTarget, startPeer, stopPeer, testEnv, type TestEnv } from './env.js';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -15,14 +15,8 @@ const run = promisify(execFile);
 let sshd: Sshd;
 let env: TestEnv;
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  env = await testEnv();
-}, 30_000);
-afterAll(async () => {
-  await sshd?.stop();
-  await env?.cleanup();
-});
+beforeAll(async () => void ({ sshd, env } = await startPeer()), 30_000);
+afterAll(() => stopPeer(sshd, env));
 
 async function keyFingerprints(): Promise<string[]> {
   return Promise.all(

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sshd } from '../../harness/sshd.js';
+import { installJournalctlStandin, startSshd, type Sshd } from '../../harness/sshd.js';
 import { connectChain, type ConnectOptions, type ConnectTarget } from '../../../electron/services/ssh/connect.js';
 import { SshSession } from '../../../electron/services/ssh/session.js';
 import { HostTrustStore } from '../../../electron/services/ssh/trust-store.js';
@@ -17,6 +17,18 @@ export async function testEnv(): Promise<TestEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'fk-ssh-test-'));
   const trust = new HostTrustStore(join(dir, 'trust', 'known_hosts'), [join(dir, 'user_known_hosts')]);
   return { dir, trust, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A test sshd (with the journalctl stand-in when asked) and a fresh test env. */
+export async function startPeer(opts: { journal?: boolean } = {}): Promise<{ sshd: Sshd; env: TestEnv }> {
+  const sshd = await startSshd();
+  if (opts.journal) await installJournalctlStandin(sshd);
+  return { sshd, env: await testEnv() };
+}
+
+export async function stopPeer(sshd: Sshd | undefined, env: TestEnv | undefined): Promise<void> {
+  await sshd?.stop();
+  await env?.cleanup();
 }
 
 export async function keyTarget(sshd: Sshd, user = 'root'): Promise<ConnectTarget> {

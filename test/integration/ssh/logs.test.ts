@@ -4,24 +4,17 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type Sshd, installJournalctlStandin } from '../../harness/sshd.js';
+import type { Sshd } from '../../harness/sshd.js';
 import { collectJournal, pullDiagnosticBundle } from '../../../electron/services/ssh/log-collector.js';
 import { MemorySink } from '../../harness/memory-sink.js';
 import type { LogSink } from '../../../shared/logs/record.js';
-import { openSession, testEnv, type TestEnv } from './env.js';
+import { openSession, startPeer, stopPeer, type TestEnv } from './env.js';
 
 let sshd: Sshd;
 let env: TestEnv;
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  env = await testEnv();
-  await installJournalctlStandin(sshd);
-}, 30_000);
-afterAll(async () => {
-  await sshd?.stop();
-  await env?.cleanup();
-});
+beforeAll(async () => void ({ sshd, env } = await startPeer({ journal: true })), 30_000);
+afterAll(() => stopPeer(sshd, env));
 
 describe('remote log collection', () => {
   it('collects journald export output since a time into the sink with labels, levels and timestamps', async () => {

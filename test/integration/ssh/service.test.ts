@@ -3,26 +3,19 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePasswordUser, generateKey, startSshd, type Sshd, installJournalctlStandin } from '../../harness/sshd.js';
+import { ensurePasswordUser, generateKey, startSshd, type Sshd } from '../../harness/sshd.js';
 import { collectJournal } from '../../../electron/services/ssh/log-collector.js';
 import { EncryptedFileSecretStore, MemorySecretStore, passphraseCipher, type SecretStore } from '../../../electron/services/ssh/secrets.js';
 import { SshService, sshPaths } from '../../../electron/services/ssh/ssh-service.js';
 import type { LogRecord } from '../../../shared/logs/record.js';
 import type { ConnectionState } from '../../../shared/ssh/types.js';
-import { testEnv, type TestEnv } from './env.js';
+import { startPeer, stopPeer, type TestEnv } from './env.js';
 
 let sshd: Sshd;
 let env: TestEnv;
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  env = await testEnv();
-  await installJournalctlStandin(sshd);
-}, 30_000);
-afterAll(async () => {
-  await sshd?.stop();
-  await env?.cleanup();
-});
+beforeAll(async () => void ({ sshd, env } = await startPeer({ journal: true })), 30_000);
+afterAll(() => stopPeer(sshd, env));
 
 /** A profile for the test sshd with the harness's client key. */
 function saveKeyProfile(svc: SshService) {
