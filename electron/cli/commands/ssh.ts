@@ -16,7 +16,7 @@ import { HostTrustStore } from '../../services/ssh/trust-store.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
 import { indexDir } from './index.js';
 
-const CONNECTION_OPTIONS = {
+export const CONNECTION_OPTIONS = {
   port: { type: 'string', short: 'p' },
   identity: { type: 'string', short: 'i' },
   'known-hosts': { type: 'string' },
@@ -24,10 +24,10 @@ const CONNECTION_OPTIONS = {
   jump: { type: 'string', short: 'J' },
 } as const;
 
-const CONNECTION_USAGE =
+export const CONNECTION_USAGE =
   '[--port N] [--identity FILE] [--known-hosts FILE] [--strict-host-keys yes|accept-new|ask] [--jump USER@HOST[:PORT],…]';
 
-type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: string };
+export type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: string };
 
 /** OpenSSH's convention: 255 when ssh itself failed, so it cannot be mistaken for the remote command's code. */
 const SSH_FAILED = 255;
@@ -72,7 +72,7 @@ function askOnTerminal(stderr: NodeJS.WritableStream) {
     });
 }
 
-async function connect(ctx: CliContext, values: ConnectionValues, destination: Destination): Promise<SshSession> {
+export async function connect(ctx: CliContext, values: ConnectionValues, destination: Destination): Promise<SshSession> {
   const strict = strictness(values['strict-host-keys']);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port must be 1-65535, not "${values.port}"`);
@@ -107,7 +107,7 @@ async function withSession(ctx: CliContext, values: ConnectionValues, destinatio
 }
 
 /** Bad destinations are the caller's mistake: exit 2 with the usage line. */
-function asUsage<T>(parseArg: () => T): T {
+export function asUsage<T>(parseArg: () => T): T {
   try {
     return parseArg();
   } catch (e) {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../../../shared/logs/record.js';
+import { agentJournalSink } from './journal.js';
+
+describe('agent journal sink', () => {
+  it('labels records as the node k3s-agent and blanks the token in messages and fields', async () => {
+    const stored: LogRecord[] = [];
+    const lines: string[] = [];
+    const sink = agentJournalSink(
+      { append: async (r) => void stored.push(...r) },
+      { device: 'gw-7', secrets: () => ['K10aa::server:s3cret', 's3cret'], onLine: (l) => lines.push(l) },
+    );
+    await sink.append([
+      {
+        tsNs: 1n,
+        labels: { device: 'ignored', source: 'journald', unit: 'k3s-agent.service' },
+        level: 'info',
+        message: 'using token K10aa::server:s3cret',
+        fields: { _CMDLINE: '/usr/local/bin/k3s agent --token s3cret' },
+      },
+    ]);
+    expect(stored).toEqual([
+      {
+        tsNs: 1n,
+        labels: { device: 'gw-7', source: 'journald', unit: 'k3s-agent' },
+        level: 'info',
+        message: 'using token [redacted]',
+        fields: { _CMDLINE: '/usr/local/bin/k3s agent --token [redacted]' },
+      },
+    ]);
+    expect(lines).toEqual(['using token [redacted]']);
+  });
+});
