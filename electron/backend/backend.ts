@@ -38,7 +38,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const serial = createSerialHandlers({ dataDir, connections, sink: logSink });
   const ssh = createSshHandlers({ dataDir, connections, logIndex: logs.index, secrets: options.secrets });
   const telemetry = createTelemetryHandlers(dataDir, connections, logSink, serial.session);
-  const cluster = createClusterHandlers({ dataDir, sink: logSink, ssh });
+  const cluster = createClusterHandlers({ dataDir, sink: logSink, ssh, connections });
   const join = createClusterJoinHandlers({ dataDir, sink: logSink, ssh, kubeConfigOf: cluster.kubeConfigOf });
 
   const handlers: Handlers = {

@@ -13,9 +13,11 @@ import { indexCommands } from './commands/index.js';
 import { sshCommands } from './commands/ssh.js';
 import { serialCommands } from './commands/serial.js';
 import { ubootCommands } from './commands/uboot.js';
+import { clusterJoinCommand } from './commands/cluster-join.js';
+import { clusterCommands } from './commands/cluster.js';
 
 /** Every subcommand; each domain adds its own here. */
-export const COMMANDS: Command[] = [serveCommand, desktopCommand, decodeNmeaCommand, ...telemetryCommands, ...indexCommands, ...sshCommands, ...serialCommands, ...ubootCommands];
+export const COMMANDS: Command[] = [serveCommand, desktopCommand, decodeNmeaCommand, ...telemetryCommands, ...indexCommands, ...sshCommands, ...serialCommands, ...ubootCommands, clusterJoinCommand, ...clusterCommands];
 
 export interface CliStreams {
   stdout: NodeJS.WritableStream;

@@ -92,6 +92,8 @@ export const eventViewSchema = z.object({
   message: z.string(),
   object: z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }),
   count: z.number(),
+  /** When a repeated event was first seen (for kubectl's `5m (x12 over 2h)`). */
+  firstSeen: instant.optional(),
   lastSeen: instant,
 });
 export type EventView = z.infer<typeof eventViewSchema>;
@@ -104,7 +106,8 @@ const objectRef = { contextId: id, kind: z.enum(objectKinds), namespace: name.op
 const podRef = { contextId: id, namespace: name, pod: name };
 
 const resourceKind = z.enum(['node', 'pod', 'event']);
-export const clusterChangeSchema = z.discriminatedUnion('op', [
+/** A plain union: three variants share `op: 'upsert'`, which a discriminated union on `op` refuses. */
+export const clusterChangeSchema = z.union([
   z.object({ op: z.literal('upsert'), kind: z.literal('node'), object: nodeViewSchema }),
   z.object({ op: z.literal('upsert'), kind: z.literal('pod'), object: podViewSchema }),
   z.object({ op: z.literal('upsert'), kind: z.literal('event'), object: eventViewSchema }),

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { expect } from 'vitest';
+import { createClient, type FieldkitClient } from '../../../shared/contract/client.js';
+import type { ClusterWatchEvent, EventView, NodeView, PodView } from '../../../shared/contract/cluster.js';
+import type { FieldkitError } from '../../../shared/contract/errors.js';
+import { webSocketPort } from '../../../shared/contract/ws-port.js';
+import { createBackend } from '../../../electron/backend/backend.js';
+import { startWebServer } from '../../../electron/server/web-server.js';
+
+/** A backend on an existing data dir behind the real WebSocket server (the data dir is left in place). */
+export async function backendOn(dataDir: string): Promise<{ client: FieldkitClient; close(): Promise<void> }> {
+  const backend = await createBackend({ dataDir, version: 'test' });
+  const server = await startWebServer({ router: backend.router, staticDir: join(dataDir, 'no-renderer') });
+  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
+  const port = webSocketPort(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    client: createClient(port),
+    async close() {
+      socket.close();
+      await server.close();
+      await backend.close();
+    },
+  };
+}
+
+/** A `cluster.watch` subscription that keeps every event and the state they add up to, as a UI would. */
+export class WatchRecorder {
+  readonly events: ClusterWatchEvent[] = [];
+  readonly nodes = new Map<string, NodeView>();
+  readonly pods = new Map<string, PodView>();
+  readonly clusterEvents = new Map<string, EventView>();
+  ended: { error?: FieldkitError } | undefined;
+  private readonly stop: () => void;
+
+  constructor(client: FieldkitClient, input: { contextId: string; namespace?: string }) {
+    this.stop = client.subscribe('cluster.watch', input, {
+      next: (event) => this.apply(event),
+      end: (error) => (this.ended = { error }),
+    });
+  }
+
+  get states(): Extract<ClusterWatchEvent, { type: 'state' }>[] {
+    return this.events.filter((e): e is Extract<ClusterWatchEvent, { type: 'state' }> => e.type === 'state');
+  }
+
+  get lastState(): Extract<ClusterWatchEvent, { type: 'state' }> | undefined {
+    return this.states.at(-1);
+  }
+
+  count(type: ClusterWatchEvent['type']): number {
+    return this.events.filter((e) => e.type === type).length;
+  }
+
+  async until(what: string, predicate: () => boolean, timeout = 20_000): Promise<void> {
+    await expect.poll(predicate, { timeout, interval: 25, message: what }).toBe(true);
+  }
+
+  untilState(state: 'connecting' | 'live' | 'offline', timeout?: number): Promise<void> {
+    return this.until(`state ${state}`, () => this.lastState?.state === state, timeout);
+  }
+
+  close(): void {
+    this.stop();
+  }
+
+  private apply(event: ClusterWatchEvent): void {
+    this.events.push(event);
+    if (event.type === 'reset') {
+      this.nodes.clear();
+      this.pods.clear();
+      this.clusterEvents.clear();
+      for (const n of event.nodes) this.nodes.set(n.name, n);
+      for (const p of event.pods) this.pods.set(`${p.namespace}/${p.name}`, p);
+      for (const e of event.events) this.clusterEvents.set(`${e.namespace}/${e.name}`, e);
+    } else if (event.type === 'changes') {
+      for (const change of event.changes) {
+        const maps = { node: this.nodes, pod: this.pods, event: this.clusterEvents } as const;
+        const map = maps[change.kind] as Map<string, unknown>;
+        if (change.op === 'delete') map.delete(change.key);
+        else map.set(change.kind === 'node' ? change.object.name : `${change.object.namespace}/${change.object.name}`, change.object);
+      }
+    }
+  }
+}
