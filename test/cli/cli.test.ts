@@ -1,57 +1,47 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveDataDir } from '../../electron/backend/data-dir.js';
-import { runCli } from '../../electron/cli/fieldkit.js';
+import { runFieldkit, startCli } from '../harness/cli-run.js';
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}, signal?: AbortSignal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = runCli(args, { stdout, stderr, env, signal });
-  return { code, out: () => out, err: () => err };
-}
 
 /** Starts `serve`, waits for its banner, stops it, and returns what it printed. */
 async function serveBanner(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const abort = new AbortController();
-  const cli = run(args, env, abort.signal);
-  await expect.poll(cli.out).toContain('Press Ctrl+C');
+  const cli = startCli(args, { env, signal: abort.signal });
+  await expect.poll(() => cli.output.stdout).toContain('Press Ctrl+C');
   abort.abort();
-  expect(await cli.code).toBe(0);
-  return cli.out();
+  const { code, stdout } = await cli.done;
+  expect(code).toBe(0);
+  return stdout;
 }
 
 describe('the fieldkit CLI', () => {
   it('prints its version and help', async () => {
-    const version = run(['--version']);
-    expect(await version.code).toBe(0);
-    expect(version.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const version = await runFieldkit(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
 
-    const help = run(['--help']);
-    expect(await help.code).toBe(0);
-    expect(help.out()).toContain('serve');
-    expect(help.out()).toContain('--data-dir DIR');
+    const help = await runFieldkit(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('serve');
+    expect(help.stdout).toContain('--data-dir DIR');
 
-    const serveHelp = run(['serve', '--help']);
-    expect(await serveHelp.code).toBe(0);
-    expect(serveHelp.out()).toContain('Usage: fieldkit serve [--port N] [--host ADDR] [--open]');
+    const serveHelp = await runFieldkit(['serve', '--help']);
+    expect(serveHelp.code).toBe(0);
+    expect(serveHelp.stdout).toContain('Usage: fieldkit serve [--port N] [--host ADDR] [--open]');
   });
 
   it('explains an unknown command or a bad option in one line and exits 2', async () => {
-    const unknown = run(['frobnicate']);
-    expect(await unknown.code).toBe(2);
-    expect(unknown.err()).toBe('fieldkit: unknown command "frobnicate". Run "fieldkit --help" for the list.\n');
+    const unknown = await runFieldkit(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('fieldkit: unknown command "frobnicate". Run "fieldkit --help" for the list.\n');
 
-    const badPort = run(['serve', '--port', 'seventy']);
-    expect(await badPort.code).toBe(2);
-    expect(badPort.err()).toContain('--port must be 0-65535, got "seventy".');
+    const badPort = await runFieldkit(['serve', '--port', 'seventy']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port must be 0-65535, got "seventy".');
 
-    const badFlag = run(['serve', '--colour']);
-    expect(await badFlag.code).toBe(2);
-    expect(badFlag.err()).toMatch(/Unknown option '--colour'/);
+    const badFlag = await runFieldkit(['serve', '--colour']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/Unknown option '--colour'/);
   });
 
   it('honours --data-dir before or after the command, then FIELDKIT_DATA_DIR', async () => {

@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodView } from '../../shared/contract/cluster.js';
-import { runCli } from '../../electron/cli/fieldkit.js';
+import { startCli } from '../harness/cli-run.js';
 import { freePort } from '../harness/sshd.js';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube-api/index.js';
 
@@ -23,20 +22,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function fieldkit(args: string[], signal?: AbortSignal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out = { stdout: '', stderr: '' };
-  stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const code = runCli(['--data-dir', dataDir, ...args], { stdout, stderr, env: {}, signal });
-  return { code, out };
-}
-
-async function cluster(...args: string[]) {
-  const { code, out } = fieldkit(['cluster', ...args, '--kubeconfig', api.kubeconfigPath]);
-  return { code: await code, ...out };
-}
+const fieldkit = (args: string[], signal?: AbortSignal) => startCli(['--data-dir', dataDir, ...args], signal && { signal });
+const cluster = (...args: string[]) => fieldkit(['cluster', ...args, '--kubeconfig', api.kubeconfigPath]).done;
 
 /** The real kubectl against the same server (asynchronously: the server runs in this process). */
 async function kubectl(...args: string[]): Promise<string> {
@@ -96,14 +83,14 @@ describe('fieldkit cluster nodes|pods|events', () => {
     expect(await cluster('pods', '-o', 'yaml')).toMatchObject({ code: 2, stderr: expect.stringContaining('-o takes only "wide"') });
     expect(await cluster('pods', '--context', 'nope')).toMatchObject({ code: 1, stderr: expect.stringContaining('has no context "nope"') });
     const noKubeconfig = fieldkit(['cluster', 'pods']);
-    expect(await noKubeconfig.code).toBe(2);
-    expect(noKubeconfig.out.stderr).toContain('no kubeconfig: pass --kubeconfig FILE');
+    expect((await noKubeconfig.done).code).toBe(2);
+    expect(noKubeconfig.output.stderr).toContain('no kubeconfig: pass --kubeconfig FILE');
 
     const closed = join(dataDir, 'closed.yaml');
     await writeFile(closed, (await readFile(api.kubeconfigPath, 'utf8')).replace(api.url, `https://127.0.0.1:${await freePort()}`));
     const down = fieldkit(['cluster', 'nodes', '--kubeconfig', closed]);
-    expect(await down.code).toBe(1);
-    expect(down.out.stderr).toMatch(/cannot be reached \(ECONNREFUSED\)\. Check the network/);
+    expect((await down.done).code).toBe(1);
+    expect(down.output.stderr).toMatch(/cannot be reached \(ECONNREFUSED\)\. Check the network/);
   });
 });
 
@@ -116,19 +103,19 @@ describe('fieldkit cluster logs', () => {
     expect(again.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z forwarded 498 messages in 60s\n$/);
     expect(again.stderr).toBe('');
     const search = fieldkit(['search', `pod:${pod}`, '--json']);
-    expect(await search.code).toBe(0);
-    expect(search.out.stdout.trim().split('\n')).toHaveLength(4);
+    expect((await search.done).code).toBe(0);
+    expect(search.output.stdout.trim().split('\n')).toHaveLength(4);
   });
 
   it('follows until stopped, and reads the previous container', async () => {
     const pod = iotPod('opcua-gateway-');
     const stop = new AbortController();
     const follow = fieldkit(['cluster', 'logs', pod, '-n', 'iot-edge', '-f', '--kubeconfig', api.kubeconfigPath], stop.signal);
-    await expect.poll(() => follow.out.stdout, { timeout: 20_000 }).toContain('connecting to opc.tcp://plc-01.local:4840\n');
+    await expect.poll(() => follow.output.stdout, { timeout: 20_000 }).toContain('connecting to opc.tcp://plc-01.local:4840\n');
     api.store.appendLog('iot-edge', pod, 'retrying in 10s');
-    await expect.poll(() => follow.out.stdout, { timeout: 10_000 }).toContain('retrying in 10s\n');
+    await expect.poll(() => follow.output.stdout, { timeout: 10_000 }).toContain('retrying in 10s\n');
     stop.abort();
-    expect(await follow.code).toBe(0);
+    expect((await follow.done).code).toBe(0);
     const previous = await cluster('logs', pod, '-n', 'iot-edge', '-p');
     expect(previous.stdout.trim().split('\n').at(-1)).toBe('panic: cannot open secure channel');
     expect(await cluster('logs', pod, '-n', 'iot-edge', '-c', 'nope')).toMatchObject({ code: 1, stderr: expect.stringContaining('has no container "nope". Its containers: opcua-gateway.') });

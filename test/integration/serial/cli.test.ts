@@ -3,9 +3,8 @@ import { mkdtemp, rm, readFile, writeFile, mkdir, open } from 'node:fs/promises'
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { runCli } from '../../../electron/cli/fieldkit.js';
+import { startCli } from '../../harness/cli-run.js';
 import { IndexClient } from '../../../electron/services/index/index-client.js';
 import { startPtyPair, type PtyPair } from '../../harness/socat.js';
 import { startUboot, UBOOT_LOAD_ADDR } from '../../harness/uboot.js';
@@ -23,16 +22,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function start(args: string[], signal?: AbortSignal) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  out.on('data', (d: Buffer) => (chunks.stdout += d.toString()));
-  err.on('data', (d: Buffer) => (chunks.stderr += d.toString()));
-  const done = runCli(['--data-dir', dataDir, ...args], { stdout: out, stderr: err, env: {}, ...(signal ? { signal } : {}) }).then((code) => ({ code, ...chunks }));
-  return { chunks, done };
-}
-
+const start = (args: string[], signal?: AbortSignal) => startCli(['--data-dir', dataDir, ...args], signal && { signal });
 const fieldkit = (args: string[]) => start(args).done;
 
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';
@@ -77,7 +67,7 @@ describe('fieldkit serial / uboot CLI against real peers', () => {
     const stop = new AbortController();
     const running = start(['serial', 'capture', '--port', pair.a, '--baud', '9600'], stop.signal);
     const deadline = Date.now() + 20_000;
-    while (!running.chunks.stderr.includes('capturing') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!running.output.stderr.includes('capturing') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const peer = await open(pair.b, constants.O_RDWR | constants.O_NOCTTY);
     try {
       await peer.write('gateway booted\r\nlink up eth0\r\n');

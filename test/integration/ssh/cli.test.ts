@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd, installJournalctlStandin } from '../../harness/sshd.js';
-import { runCli } from '../../../electron/cli/fieldkit.js';
+import { runFieldkit } from '../../harness/cli-run.js';
 import { IndexClient } from '../../../electron/services/index/index-client.js';
 
 let sshd: Sshd;
@@ -20,15 +19,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function fieldkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  out.on('data', (d: Buffer) => (chunks.stdout += d.toString()));
-  err.on('data', (d: Buffer) => (chunks.stderr += d.toString()));
-  const code = await runCli(['--data-dir', dataDir, ...args], { stdout: out, stderr: err, env: {} });
-  return { code, ...chunks };
-}
+const fieldkit = (...args: string[]) => runFieldkit(['--data-dir', dataDir, ...args]);
 
 const conn = () => ['--port', String(sshd.port), '--identity', sshd.clientKey.privatePath];
 

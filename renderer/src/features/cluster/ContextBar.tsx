@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useCluster, type ClusterActions } from './cluster-store.js';
 import { formatInstant } from './cluster-model.js';
+import { ConnectionSelect } from './ConnectionSelect.js';
 
 type Adding = 'file' | 'server' | null;
 
 /** Adding contexts: a kubeconfig file on this laptop, or k3s.yaml fetched from a server over SSH. */
 export function AddContextForms({ actions, adding, onDone }: { actions: ClusterActions; adding: Adding; onDone(): void }) {
-  const connections = useCluster((s) => s.connections).filter((c) => c.state.state === 'ready');
   const busy = useCluster((s) => s.busy);
   const [path, setPath] = useState('');
   const [connectionId, setConnectionId] = useState('');
@@ -45,17 +45,7 @@ export function AddContextForms({ actions, adding, onDone }: { actions: ClusterA
           void actions.addFromServer(connectionId, Number(port), name.trim() || undefined).then(() => !useCluster.getState().error && onDone());
         }}
       >
-        <label>
-          K3s server (open SSH connection)
-          <select value={connectionId} onChange={(e) => setConnectionId(e.target.value)} aria-label="K3s server connection">
-            <option value="">{connections.length ? 'Pick a connection…' : 'No open SSH connection: connect in Devices first'}</option>
-            {connections.map((c) => (
-              <option key={c.connectionId} value={c.connectionId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionSelect label="K3s server connection" caption="K3s server (open SSH connection)" value={connectionId} onChange={setConnectionId} />
         <label>
           API port on the server
           <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" size={6} aria-label="API port on the server" />

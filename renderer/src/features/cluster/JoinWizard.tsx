@@ -3,31 +3,10 @@ import { formatBytes } from '../../app/format.js';
 import { useShell } from '../../app/store.js';
 import { useClient } from '../../app/client-context.js';
 import { currentContext, isReadOnly, useCluster } from './cluster-store.js';
+import { ConnectionSelect, useReadyConnections } from './ConnectionSelect.js';
 import { JoinRunView } from './JoinRun.js';
 import { joinProblems, preflightProblems, type FormProblem } from './join-model.js';
 import { joinActions, useJoin, WIZARD_STEPS, type JoinActions, type WizardStep } from './join-store.js';
-
-function useReadyConnections() {
-  const connections = useCluster((s) => s.connections);
-  return useMemo(() => connections.filter((c) => c.state.state === 'ready'), [connections]);
-}
-
-function ConnectionSelect({ label, value, onChange }: { label: string; value: string; onChange(id: string): void }) {
-  const ready = useReadyConnections();
-  return (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
-        <option value="">{ready.length ? 'Pick a connection…' : 'No open SSH connection'}</option>
-        {ready.map((c) => (
-          <option key={c.connectionId} value={c.connectionId}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 function GatewayStep({ actions }: { actions: JoinActions }) {
   const form = useJoin((s) => s.form);

@@ -1,18 +1,18 @@
 import { useState } from 'react';
 import { LEAVE_STEPS } from '../../../../shared/contract/cluster.js';
 import { isReadOnly, useCluster, type ClusterActions } from './cluster-store.js';
+import { ConnectionSelect, useReadyConnections } from './ConnectionSelect.js';
 import { StepList } from './StepList.js';
 
 const LABELS = { drain: 'Drain the node (evict its pods)', delete: 'Delete the node from the cluster', uninstall: 'Run k3s-agent-uninstall.sh on the gateway' };
 
 /** Takes a gateway out of the cluster: drain, delete the node, uninstall the agent over SSH. */
 export function LeavePanel({ nodeName, actions }: { nodeName: string; actions: ClusterActions }) {
-  const connections = useCluster((s) => s.connections);
   const readOnly = useCluster(isReadOnly);
   const run = useCluster((s) => s.leaves[nodeName]);
   const [gateway, setGateway] = useState('');
 
-  const ready = connections.filter((c) => c.state.state === 'ready');
+  const ready = useReadyConnections();
   const chosen = gateway || ready.find((c) => c.name === nodeName)?.connectionId || '';
   const leave = () => {
     if (window.confirm(`Drain ${nodeName}, delete it from the cluster and uninstall the K3s agent from the gateway?`)) actions.leave(nodeName, chosen);
@@ -24,17 +24,7 @@ export function LeavePanel({ nodeName, actions }: { nodeName: string; actions: C
         Take <b>{nodeName}</b> out of the cluster. The agent is uninstalled over the gateway's SSH connection (open it in Devices first).
       </p>
       <div className="cluster-inline-form">
-        <label>
-          Gateway SSH connection
-          <select value={chosen} onChange={(e) => setGateway(e.target.value)} aria-label="Gateway SSH connection">
-            <option value="">Pick a connection…</option>
-            {ready.map((c) => (
-              <option key={c.connectionId} value={c.connectionId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionSelect label="Gateway SSH connection" value={chosen} onChange={setGateway} />
         <button className="button danger" disabled={readOnly || !chosen || run?.running || run?.done} onClick={leave}>
           {run?.running ? 'Leaving…' : 'Leave the cluster'}
         </button>

@@ -3,9 +3,9 @@ import type { NodeView } from '../../../../shared/contract/cluster.js';
 import { nodeStatus } from '../../../../shared/cluster/node-view.js';
 import { nodeTone, since } from './cluster-model.js';
 import { useCluster, type NodeTab } from './cluster-store.js';
-import { focusTableOnEnter } from './PodsTable.js';
 import { memoizeLast, nextSort, nodeRows, type NodeColumn } from './table-model.js';
 import { useNow } from './use-now.js';
+import { RowCount, TableFilter } from './TableFilter.js';
 import { VirtualTable, type Column } from './VirtualTable.js';
 
 const COLUMNS: readonly Column<NodeView, NodeColumn>[] = [
@@ -73,21 +73,8 @@ export function NodesTable() {
   return (
     <div className="cluster-table-pane">
       <div className="cluster-toolbar">
-        <label className="cluster-filter">
-          <span className="sr-only">Filter nodes</span>
-          <input
-            data-filter
-            type="search"
-            value={query}
-            placeholder="Filter nodes: name, status, role, arch…  ( / )"
-            aria-label="Filter nodes"
-            onChange={(e) => set({ nodeQuery: e.target.value })}
-            onKeyDown={focusTableOnEnter}
-          />
-        </label>
-        <span className="muted cluster-count" data-testid="node-count">
-          {rows.length === nodes.size ? `${nodes.size} nodes` : `${rows.length} of ${nodes.size} nodes`}
-        </span>
+        <TableFilter noun="nodes" hint="name, status, role, arch…" value={query} onChange={(nodeQuery) => set({ nodeQuery })} />
+        <RowCount shown={rows.length} total={nodes.size} noun="nodes" testId="node-count" />
       </div>
       <VirtualTable
         label="Nodes"

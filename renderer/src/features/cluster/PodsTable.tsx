@@ -5,6 +5,7 @@ import { podKey, podTone, since } from './cluster-model.js';
 import { isReadOnly, useCluster, type PodTab } from './cluster-store.js';
 import { memoizeLast, namespacesOf, nextSort, podRows, type PodColumn } from './table-model.js';
 import { useNow } from './use-now.js';
+import { RowCount, TableFilter } from './TableFilter.js';
 import { VirtualTable, type Column } from './VirtualTable.js';
 
 const COLUMNS: readonly Column<PodView, PodColumn>[] = [
@@ -60,18 +61,7 @@ export function PodsTable() {
   return (
     <div className="cluster-table-pane">
       <div className="cluster-toolbar">
-        <label className="cluster-filter">
-          <span className="sr-only">Filter pods</span>
-          <input
-            data-filter
-            type="search"
-            value={query}
-            placeholder="Filter pods: name, status, node…  ( / )"
-            aria-label="Filter pods"
-            onChange={(e) => set({ podQuery: e.target.value })}
-            onKeyDown={focusTableOnEnter}
-          />
-        </label>
+        <TableFilter noun="pods" hint="name, status, node…" value={query} onChange={(podQuery) => set({ podQuery })} />
         <label className="cluster-namespace">
           <span className="sr-only">Namespace</span>
           <select value={namespace} onChange={(e) => set({ namespace: e.target.value })} aria-label="Namespace">
@@ -81,9 +71,7 @@ export function PodsTable() {
             ))}
           </select>
         </label>
-        <span className="muted cluster-count" data-testid="pod-count">
-          {rows.length === pods.size ? `${pods.size} pods` : `${rows.length} of ${pods.size} pods`}
-        </span>
+        <RowCount shown={rows.length} total={pods.size} noun="pods" testId="pod-count" />
       </div>
       <VirtualTable
         label="Pods"
@@ -99,11 +87,4 @@ export function PodsTable() {
       />
     </div>
   );
-}
-
-/** From a filter box, Enter or ↓ goes to the table (which then selects the first row in view if none is). */
-export function focusTableOnEnter(event: KeyboardEvent<HTMLInputElement>) {
-  if (event.key !== 'Enter' && event.key !== 'ArrowDown') return;
-  event.preventDefault();
-  event.currentTarget.closest('.cluster-table-pane')?.querySelector<HTMLElement>('[role=grid]')?.focus();
 }
