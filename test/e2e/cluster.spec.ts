@@ -381,7 +381,7 @@ test('joins a stand-in gateway and sees the node turn Ready', async ({ page, app
   }
 });
 
-test('adds a K3s server over its SSH connection, then joins a gateway with the token read from that server', async ({ page, app }) => {
+test('adds a K3s server over its SSH connection, then joins a gateway with a short-lived token created on that server', async ({ page, app }) => {
   test.setTimeout(120_000);
   const api = await startKubeApiServer({ seed: 'demo', nodeReadyDelayMs: 300 });
   const server = await startK3sGateway({ api, role: 'server', hostname: 'k3s-server' });
@@ -412,8 +412,8 @@ test('adds a K3s server over its SSH connection, then joins a gateway with the t
     await expect(podRow(page, 'debug-shell')).toContainText('Running');
     await shot(page, 'add-server');
 
-    // The join reads the token from the server over its SSH connection, and its Ready wait goes through the same
-    // tunnel. (Not `k3s token create --ttl`: the API test server accepts only its own join token.)
+    // The join creates a short-lived token on the server over its SSH connection (`k3s token create --ttl`: a
+    // bootstrap token the API server accepts until it expires), and its Ready wait goes through the same tunnel.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Devices', exact: true }).click();
     await page.getByRole('button', { name: 'Back to gateways' }).click();
     await connectGateway(page, { name: 'gw-ttl', port: agent.port, keyPath: agent.privateKeyPath });
@@ -423,8 +423,9 @@ test('adds a K3s server over its SSH connection, then joins a gateway with the t
     await panel('Gateway').getByLabel('Gateway SSH connection').selectOption({ label: 'gw-ttl' });
     await page.getByRole('button', { name: 'Next: Server and token' }).click();
     await panel('Server and token').getByLabel('Server URL').fill(api.url);
-    await panel('Server and token').getByRole('radio', { name: 'Read it from the server over SSH' }).check();
+    await panel('Server and token').getByRole('radio', { name: 'Create a short-lived one on the server' }).check();
     await panel('Server and token').getByLabel('K3s server connection').selectOption({ label: 'k3s-server' });
+    await panel('Server and token').getByLabel('Token lifetime').fill('2h');
     await page.getByRole('button', { name: 'Next: K3s install' }).click();
     await panel('K3s install').getByLabel('Bundle folder').fill(K3S_RELEASE_DIR);
     await panel('K3s install').getByRole('button', { name: 'Import' }).click();
@@ -434,6 +435,8 @@ test('adds a K3s server over its SSH connection, then joins a gateway with the t
     await expect(panel('Join').getByText('gw-ttl joined the cluster and is Ready.')).toBeVisible({ timeout: 90_000 });
     await panel('Join').getByRole('button', { name: 'Show the node' }).click();
     await expect(page.getByRole('grid', { name: 'Nodes' }).getByRole('row').filter({ hasText: 'gw-ttl' })).toContainText('Ready');
+    expect(await server.calls()).toContain('k3s token create --ttl 2h');
+    expect(api.store.list('secrets', { namespace: 'kube-system' }).items.filter((s) => s.type === 'bootstrap.kubernetes.io/token')).toHaveLength(1);
     expect(problems).toEqual([]);
   } finally {
     await agent.stop();

@@ -22,7 +22,9 @@
  * Facts the preflight reads are real (uname, hostname in the UTS namespace, /proc/cgroups bind-mounted from a file,
  * df, curl) and configurable: `hostname`, `cgroupMemory`, `clockOffsetSeconds`, `defaultRoute` (see StandinFacts).
  * `role: 'server'` makes a gateway that looks like the K3s server for token reads: /var/lib/rancher/k3s/server/token
- * holds `api.joinToken` and `k3s token create` works.
+ * holds `api.joinToken`, /var/lib/rancher/k3s/server/cred/admin.kubeconfig is the API test server's admin kubeconfig,
+ * and `k3s token create` makes a real bootstrap token with it (a `kube-system/bootstrap-token-<id>` Secret the API
+ * test server accepts until its expiration).
  *
  * Needs root. Mount points missing on this machine (/etc/rancher, /var/lib/rancher) are created and removed again
  * when the last gateway stops (tracked in /run/fk-k3s-gateway).
@@ -45,6 +47,7 @@ const STANDINS = join(FIXTURES, 'standins');
 export const GATEWAY_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/etc/rancher', '/var/lib/rancher', '/etc/systemd/system'] as const;
 
 const REGISTRY = '/run/fk-k3s-gateway';
+const ADMIN_KUBECONFIG = 'var/lib/rancher/k3s/server/cred/admin.kubeconfig';
 
 export interface StandinFacts {
   /** Default `fk-gw-<random>`. */
@@ -58,8 +61,8 @@ export interface StandinFacts {
 }
 
 export interface K3sGatewayOptions extends StandinFacts {
-  /** The API test server (KubeApiServer); only `joinToken` is used, by the server role. */
-  api: { url: string; joinToken: string };
+  /** The API test server (KubeApiServer); the server role uses `joinToken` and `kubeconfigPath` (its admin kubeconfig). */
+  api: { url: string; joinToken: string; kubeconfigPath: string };
   role?: 'agent' | 'server';
 }
 
@@ -102,6 +105,9 @@ export async function startK3sGateway(opts: K3sGatewayOptions): Promise<K3sGatew
     if (opts.role === 'server') {
       await mkdir(join(root, 'var/lib/rancher/k3s/server'), { recursive: true });
       await writeFile(join(root, 'var/lib/rancher/k3s/server/token'), `${opts.api.joinToken}\n`, { mode: 0o600 });
+      await mkdir(join(root, 'var/lib/rancher/k3s/server/cred'), { recursive: true });
+      await copyFile(opts.api.kubeconfigPath, join(root, ADMIN_KUBECONFIG));
+      await chmod(join(root, ADMIN_KUBECONFIG), 0o600);
       await copyFile(join(K3S_RELEASE_DIR, 'k3s'), join(root, 'usr/local/bin/k3s'));
       await chmod(join(root, 'usr/local/bin/k3s'), 0o755);
     }

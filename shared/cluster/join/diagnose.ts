@@ -19,8 +19,17 @@ const RULES: Rule[] = [
     action: 'delete-node-password',
   },
   {
+    // `…/v1-k3s/config: 401 Unauthorized` (retried as "Waiting to retrieve agent configuration; server is not ready: …"),
+    // `…/v1-k3s/serving-kubelet.crt: 401 Unauthorized`, `failed to get CA certs: …/cacerts: 401 Unauthorized`.
     code: 'token-ca-mismatch',
-    pattern: /token CA hash does not match|failed to validate token|invalid token|token is not valid|x509: certificate signed by unknown authority|\b401 Unauthorized\b/i,
+    pattern: /\b401 Unauthorized\b/i,
+    title: 'The server rejected the join token',
+    fix: () =>
+      'The server does not accept this token: it is mistyped, was revoked, or (a k3s token create token) has expired. Get a fresh one on the server with k3s token create (e.g. --ttl 1h) or read /var/lib/rancher/k3s/server/token there, then join again.',
+  },
+  {
+    code: 'token-ca-mismatch',
+    pattern: /token CA hash does not match|failed to validate token|invalid token|token is not valid|x509: certificate signed by unknown authority/i,
     title: 'Token or CA mismatch',
     fix: () =>
       'The token does not belong to this server, or its CA changed. Take a fresh token from the server (/var/lib/rancher/k3s/server/token or k3s token create) and check the server URL.',

@@ -75,7 +75,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const sockets = new Set<Socket>();
   const router = new Router({
     store,
-    credentials: { adminToken, joinToken },
+    credentials: { adminToken, joinToken, store },
     caBundle: caPem,
     serverAddress: '127.0.0.1:6443',
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,

@@ -1,7 +1,8 @@
-/** K3s specifics: the secure join token over the /cacerts body, and the node-password secret check. */
+/** K3s specifics: the secure join token over the /cacerts body, bootstrap tokens, and the node-password secret check. */
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { secretObject } from './objects.js';
 import type { ObjectStore } from './store.js';
+import type { KubeObject } from './types.js';
 
 /** `K10<sha256 hex of the /cacerts body>::server:<password>`, as `/var/lib/rancher/k3s/server/token` holds. */
 export function secureJoinToken(caBundlePem: string, password: string): string {
@@ -58,4 +59,41 @@ export function checkNodePassword(store: ObjectStore, node: string, password: st
   }
   const hash = Buffer.from(String((secret.data as Record<string, string> | undefined)?.hash ?? ''), 'base64').toString('utf8');
   return verifyNodePasswordHash(hash, password) ? { ok: true } : { ok: false, message: NODE_PASSWORD_REJECTED };
+}
+
+const BOOTSTRAP_TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
+
+/**
+ * A bootstrap token `<id>.<secret>` (what `k3s token create` makes) checked as the API server's bootstrap authenticator
+ * does: the `kube-system/bootstrap-token-<id>` Secret of type `bootstrap.kubernetes.io/token` with that `token-secret`,
+ * `usage-bootstrap-authentication: "true"`, and an `expiration` (RFC 3339) still ahead, if it has one.
+ * Returns the token's extra groups when valid.
+ */
+export function checkBootstrapToken(store: ObjectStore, credentials: string, now = Date.now()): { id: string; groups: string[] } | undefined {
+  const m = BOOTSTRAP_TOKEN.exec(credentials);
+  if (!m) return undefined;
+  const secret = store.find('secrets', 'kube-system', `bootstrap-token-${m[1]}`);
+  if (!secret || secret.type !== 'bootstrap.kubernetes.io/token') return undefined;
+  const data = Object.fromEntries(Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  if (data['token-id'] !== m[1] || data['usage-bootstrap-authentication'] !== 'true') return undefined;
+  const given = Buffer.from(m[2]);
+  const kept = Buffer.from(data['token-secret'] ?? '');
+  if (kept.length !== given.length || !timingSafeEqual(kept, given)) return undefined;
+  if (data.expiration !== undefined && !(Date.parse(data.expiration) > now)) return undefined;
+  const extra = (data['auth-extra-groups'] ?? '').split(',').filter(Boolean);
+  return { id: m[1], groups: ['system:bootstrappers', ...extra] };
+}
+
+/** The Secret `k3s token create` (and `kubeadm token create`) writes; `ttlSeconds` 0 means it never expires. */
+export function bootstrapTokenSecret(id: string, secret: string, opts: { ttlSeconds: number; now?: number; description?: string }): KubeObject {
+  const data: Record<string, string> = {
+    'token-id': id,
+    'token-secret': secret,
+    'usage-bootstrap-authentication': 'true',
+    'usage-bootstrap-signing': 'true',
+    'auth-extra-groups': 'system:bootstrappers:k3s:default-node-token',
+    ...(opts.description ? { description: opts.description } : {}),
+    ...(opts.ttlSeconds > 0 ? { expiration: new Date((opts.now ?? Date.now()) + opts.ttlSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+  };
+  return secretObject('kube-system', `bootstrap-token-${id}`, data, 'bootstrap.kubernetes.io/token');
 }
