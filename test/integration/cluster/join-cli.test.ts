@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/cli/fieldkit.js';
+import { runFieldkit } from '../../harness/cli-run.js';
 import { TOKEN_ENV } from '../../../electron/cli/commands/cluster-join.js';
 import { IndexClient } from '../../../electron/services/index/index-client.js';
 import { indexDir } from '../../../electron/cli/commands/index.js';
@@ -25,15 +24,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function fieldkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  out.on('data', (d: Buffer) => (chunks.stdout += d.toString()));
-  err.on('data', (d: Buffer) => (chunks.stderr += d.toString()));
-  const code = await runCli(['--data-dir', dataDir, ...args], { stdout: out, stderr: err, env: {} });
-  return { code, ...chunks };
-}
+const fieldkit = (...args: string[]) => runFieldkit(['--data-dir', dataDir, ...args]);
 
 const ssh = () => ['--ssh', `root@127.0.0.1`, '--port', String(gw.port), '--identity', gw.privateKeyPath, '--known-hosts', join(dataDir, 'known_hosts'), '--strict-host-keys', 'accept-new'];
 
