@@ -35,6 +35,43 @@ export class BitWriter {
     }
   }
 
+  /** Writes `n` zero bits (any n >= 0). */
+  writeZeros(n: number): void {
+    let bits = this.accBits + n;
+    if (bits < 32) {
+      this.accBits = bits;
+      return;
+    }
+    this.flushWord();
+    this.acc = 0;
+    for (bits -= 32; bits >= 32; bits -= 32) this.flushWord();
+    this.accBits = bits;
+  }
+
+  /** Writes `src[from..to)` (unsigned integers below 2^width, 0 < width <= 32) at `width` bits each. */
+  writeFixed(src: Float64Array, from: number, to: number, width: number): void {
+    this.reserve(((to - from) * width + 31) >>> 5);
+    const words = this.words;
+    let count = this.wordCount;
+    let acc = this.acc;
+    let free = 32 - this.accBits;
+    for (let i = from; i < to; i++) {
+      const v = src[i]! >>> 0;
+      if (width < free) {
+        acc |= v << (free - width);
+        free -= width;
+      } else {
+        const over = width - free;
+        words[count++] = (acc | (v >>> over)) >>> 0;
+        acc = over === 0 ? 0 : v << (32 - over);
+        free = 32 - over;
+      }
+    }
+    this.wordCount = count;
+    this.acc = acc;
+    this.accBits = 32 - free;
+  }
+
   /** Writes the low `n` bits (0 < n <= 64) of the 64-bit value hi:lo. */
   write64(hi: number, lo: number, n: number): void {
     if (n > 32) {
@@ -56,12 +93,16 @@ export class BitWriter {
   }
 
   private flushWord(): void {
-    if (this.wordCount === this.words.length) {
-      const grown = new Uint32Array(this.words.length * 2);
-      grown.set(this.words);
-      this.words = grown;
-    }
+    if (this.wordCount === this.words.length) this.reserve(1);
     this.words[this.wordCount++] = this.acc >>> 0;
+  }
+
+  /** Makes room for `more` words beyond those written. */
+  private reserve(more: number): void {
+    if (this.wordCount + more <= this.words.length) return;
+    const grown = new Uint32Array(Math.max(this.words.length * 2, this.wordCount + more));
+    grown.set(this.words.subarray(0, this.wordCount));
+    this.words = grown;
   }
 }
 
@@ -84,6 +125,39 @@ export class BitReader {
     const head = (this.words[index]! << offset) >>> 0;
     if (n <= avail) return n === 32 ? head : head >>> (32 - n);
     return ((head >>> (32 - n)) | (this.words[index + 1]! >>> (32 - (n - avail)))) >>> 0;
+  }
+
+  /** Reads `to - from` values of `width` bits (0 < width <= 32) into `dst[from..to)`. */
+  readFixed(dst: Float64Array, from: number, to: number, width: number): void {
+    const words = this.words;
+    let pos = this.pos;
+    if (pos + (to - from) * width > this.limit) throw new RangeError('bit stream truncated');
+    for (let i = from; i < to; i++) {
+      const index = pos >>> 5;
+      const offset = pos & 31;
+      const head = (words[index]! << offset) >>> 0;
+      const avail = 32 - offset;
+      dst[i] = width <= avail ? (width === 32 ? head : head >>> (32 - width)) : ((head >>> (32 - width)) | (words[index + 1]! >>> (32 - (width - avail)))) >>> 0;
+      pos += width;
+    }
+    this.pos = pos;
+  }
+
+  /** Skips consecutive 0 bits, at most `max`, and returns how many it skipped. */
+  skipZeros(max: number): number {
+    const start = this.pos;
+    const end = Math.min(this.limit, start + max);
+    let pos = start;
+    while (pos < end) {
+      const word = (this.words[pos >>> 5]! << (pos & 31)) >>> 0;
+      if (word !== 0) {
+        pos += Math.clz32(word);
+        break;
+      }
+      pos += 32 - (pos & 31);
+    }
+    this.pos = Math.min(pos, end);
+    return this.pos - start;
   }
 
   readBit(): number {

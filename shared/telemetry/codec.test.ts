@@ -66,6 +66,30 @@ describe('chunk codec', () => {
     );
   });
 
+  it('stays exact and as small with any exponent hint (a wrong one is corrected)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -99999, max: 99999 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 15 }), (mantissas, e, hint) => {
+        const values = Float64Array.from(mantissas.map((m) => m / 10 ** e));
+        const ts = timestampsFor(values.length, [1000]);
+        const plain = encodeChunk(ts, values);
+        const hinted = encodeChunk(ts, values, 0n, { exponentHint: hint });
+        expect(bits(decodeChunk(hinted).values)).toEqual(bits(values));
+        expect(hinted.length).toBe(plain.length);
+        expect(readChunkHeader(hinted).exponent).toBe(readChunkHeader(plain).exponent);
+      }),
+    );
+  });
+
+  it('round-trips decimal chunks whose deltas need more than 32 bits', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 48), max: 2 ** 48 }), { minLength: 64, maxLength: 200 }), (ints) => {
+        const values = Float64Array.from(ints);
+        const bytes = encodeChunk(timestampsFor(values.length, [1]), values);
+        expect(bits(decodeChunk(bytes).values)).toEqual(bits(values));
+      }),
+    );
+  });
+
   it('keeps min, max, sum, count and time bounds in the header', () => {
     const ts = Float64Array.from([10, 20, 30, 40]);
     const values = Float64Array.from([2.5, NaN, -1, 7]);

@@ -1,7 +1,7 @@
 /**
  * Chunk codec: Gorilla-style delta-of-delta timestamps, and values either XOR-coded (Gorilla) or, when (nearly) every
  * value is a short decimal, as integer mantissas with one exponent (bit-packed deltas, raw exceptions). Each chunk keeps
- * the smaller of the two (the Gorilla pass is skipped when a 512-value probe shows it 1.5x larger).
+ * the smaller of the two (the Gorilla pass is skipped when a 128-value probe shows it 1.5x larger).
  * Values round-trip bit-exactly (NaN payloads, ±Infinity, -0): they are read and written as raw 32-bit words.
  *
  * Layout (little-endian): 88-byte header | u32 timestamp word count | timestamp words | value words.
@@ -13,6 +13,8 @@ export type ValueMode = 'gorilla' | 'decimal';
 
 export interface ChunkHeader {
   mode: ValueMode;
+  /** Decimal exponent (0 in Gorilla mode). */
+  exponent: number;
   count: number;
   /** Timestamps in the chunk are integer ticks relative to this base. */
   base: bigint;
@@ -51,38 +53,48 @@ function readRawDouble(r: BitReader): number {
 const ctz32 = (x: number) => 31 - Math.clz32(x & -x);
 
 function encodeTimestamps(ts: Float64Array): BitWriter {
-  const w = new BitWriter((ts.length >>> 4) + 8);
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i]!;
-    if (!Number.isInteger(t) || Math.abs(t) > MAX_TS) throw new RangeError(`timestamp ${t} is not an integer within ±2^52 of the chunk base`);
-  }
-  if (ts.length === 0) return w;
+  const n = ts.length;
+  const w = new BitWriter((n >>> 4) + 8);
+  if (n === 0) return w;
+  checkTimestamp(ts[0]!);
   writeRawDouble(w, ts[0]!);
   let prev = ts[0]!;
   let prevDelta = 0;
-  for (let i = 1; i < ts.length; i++) {
+  let zeros = 0;
+  for (let i = 1; i < n; i++) {
     const t = ts[i]!;
+    if (!(Math.abs(t) <= MAX_TS) || Math.floor(t) !== t) checkTimestamp(t);
     const delta = t - prev;
+    if (delta === prevDelta) {
+      zeros++;
+      prev = t;
+      continue;
+    }
+    if (zeros > 0) {
+      w.writeZeros(zeros);
+      zeros = 0;
+    }
     const dod = delta - prevDelta;
-    if (dod === 0) {
-      w.writeBit(0);
+    const z = dod >= 0 ? 2 * dod : -2 * dod - 1;
+    if (z < 128) w.write((0b10 << 7) | z, 9);
+    else if (z < 512) w.write((0b110 << 9) | z, 12);
+    else if (z < 4096) w.write((0b1110 << 12) | z, 16);
+    else if (z < TWO32) {
+      w.write(0b11110, 5);
+      w.write(z, 32);
     } else {
-      const z = dod >= 0 ? 2 * dod : -2 * dod - 1;
-      if (z < 128) w.write((0b10 << 7) | z, 9);
-      else if (z < 512) w.write((0b110 << 9) | z, 12);
-      else if (z < 4096) w.write((0b1110 << 12) | z, 16);
-      else if (z < TWO32) {
-        w.write(0b11110, 5);
-        w.write(z, 32);
-      } else {
-        w.write(0b11111, 5);
-        writeRawDouble(w, t);
-      }
+      w.write(0b11111, 5);
+      writeRawDouble(w, t);
     }
     prevDelta = delta;
     prev = t;
   }
+  if (zeros > 0) w.writeZeros(zeros);
   return w;
+}
+
+function checkTimestamp(t: number): void {
+  if (!Number.isInteger(t) || Math.abs(t) > MAX_TS) throw new RangeError(`timestamp ${t} is not an integer within ±2^52 of the chunk base`);
 }
 
 const DOD_WIDTHS = [7, 9, 12, 32];
@@ -93,22 +105,22 @@ function decodeTimestamps(r: BitReader, count: number): Float64Array {
   let prev = readRawDouble(r);
   ts[0] = prev;
   let prevDelta = 0;
-  for (let i = 1; i < count; i++) {
-    let t: number;
-    if (r.readBit() === 0) t = prev + prevDelta;
-    else {
-      // Each further 1 bit selects the next wider width; four of them mean a raw timestamp follows.
-      let z = -1;
-      for (const width of DOD_WIDTHS) {
-        if (r.readBit() === 0) {
-          z = r.read(width);
-          break;
-        }
+  let i = 1;
+  while (i < count) {
+    // A run of 0 bits: that many samples at the same interval.
+    for (const end = i + r.skipZeros(count - i); i < end; i++) ts[i] = prev += prevDelta;
+    if (i === count) break;
+    r.readBit();
+    // Each further 1 bit selects the next wider width; four of them mean a raw timestamp follows.
+    let z = -1;
+    for (const width of DOD_WIDTHS) {
+      if (r.readBit() === 0) {
+        z = r.read(width);
+        break;
       }
-      if (z < 0) t = readRawDouble(r);
-      else t = prev + prevDelta + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
     }
-    ts[i] = t;
+    const t = z < 0 ? readRawDouble(r) : prev + prevDelta + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+    ts[i++] = t;
     prevDelta = t - prev;
     prev = t;
   }
@@ -210,69 +222,118 @@ function decodeGorilla(r: BitReader, count: number): Float64Array {
   return values;
 }
 
-const isDecimalCandidate = (v: number) => Number.isFinite(v) && !Object.is(v, -0) && Math.abs(v) <= MAX_MANTISSA;
+const isDecimalCandidate = (v: number) => Number.isFinite(v) && !Object.is(v, -0) && Math.abs(v) < MAX_MANTISSA;
+
+/** The smallest exponent >= `from` at which `v` is a short decimal, or -1. */
+function exponentFor(v: number, from: number): number {
+  for (let e = from; e <= MAX_EXPONENT; e++) if (Math.round(v * POW10[e]!) / POW10[e]! === v) return e;
+  return -1;
+}
+
+// Scratch space reused by every decimal encoding (chunks are encoded one at a time).
+let mantissas = new Float64Array(4096);
+let zigzags = new Float64Array(4096);
+let exceptionAt = new Int32Array(256);
 
 /**
  * Decimal mode: mantissas at one exponent, deltas bit-packed at the chunk's widest width; values that are not short
  * decimals (NaN, ±Infinity, -0, 1/3...) are exceptions stored raw after the deltas (their mantissa repeats the previous).
+ * The exponent starts at `exponentHint` (the series' previous chunk) and grows when a value needs more digits; m/10^e
+ * and m·10^k/10^(e+k) are the same exact rational, so mantissas stay exact when scaled up, and when all of them are
+ * multiples of ten at the end they are scaled down to the smallest exponent.
  */
-function encodeDecimal(values: Float64Array): { writer: BitWriter; exponent: number } | undefined {
+function encodeDecimal(values: Float64Array, exponentHint: number): { writer: BitWriter; exponent: number } | undefined {
   const n = values.length;
   if (n === 0) return undefined;
+  if (mantissas.length < n) {
+    mantissas = new Float64Array(n);
+    zigzags = new Float64Array(n);
+  }
   const maxExceptions = n >>> 4;
-  const exceptional = new Uint8Array(n);
-  const mantissas = new Float64Array(n);
+  if (exceptionAt.length < maxExceptions) exceptionAt = new Int32Array(maxExceptions);
+  const ms = mantissas;
+  const zig = zigzags;
   let exceptions = 0;
-  let e = 0;
-  let scale = 1;
+  const hinted = exponentHint > 0 && exponentHint <= MAX_EXPONENT;
+  // A hint larger than the chunk needs may push mantissas out of range: start again from 0 then.
+  const withoutHint = () => (hinted ? encodeDecimal(values, 0) : undefined);
+  let e = hinted ? exponentHint : 0;
+  let scale = POW10[e]!;
+  let prev = 0;
+  let maxZ = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     let m = Math.round(v * scale);
-    if (m / scale !== v && isDecimalCandidate(v)) {
-      let grown = e;
-      while (++grown <= MAX_EXPONENT && Math.round(v * POW10[grown]!) / POW10[grown]! !== v);
-      if (grown <= MAX_EXPONENT) {
-        // m/10^e and m·10^k/10^(e+k) are the same exact rational, so earlier mantissas stay exact when scaled up.
+    if (!storable(m, v, scale)) {
+      const grown = m / scale !== v && isDecimalCandidate(v) ? exponentFor(v, e + 1) : -1;
+      if (grown > e) {
         const factor = POW10[grown - e]!;
-        for (let j = 0; j < i; j++) if (Math.abs((mantissas[j] = mantissas[j]! * factor)) > MAX_MANTISSA) return undefined;
+        for (let j = 0; j < i; j++) if (Math.abs((ms[j] = ms[j]! * factor)) >= MAX_MANTISSA) return withoutHint();
+        maxZ = zigzagDeltas(ms, zig, i);
+        prev *= factor;
         e = grown;
         scale = POW10[e]!;
         m = Math.round(v * scale);
       }
+      if (!storable(m, v, scale)) {
+        if (hinted && m !== 0 && m / scale === v) return withoutHint();
+        if (exceptions === maxExceptions) return undefined;
+        exceptionAt[exceptions++] = i;
+        m = prev;
+      }
     }
-    if (m / scale === v && isDecimalCandidate(v) && Math.abs(m) <= MAX_MANTISSA) mantissas[i] = m;
-    else {
-      exceptional[i] = 1;
-      mantissas[i] = i > 0 ? mantissas[i - 1]! : 0;
-      if (++exceptions > maxExceptions) return undefined;
-    }
-  }
-  const zig = new Float64Array(n);
-  let maxZ = 0;
-  for (let i = 1; i < n; i++) {
-    const d = mantissas[i]! - mantissas[i - 1]!;
-    const z = d >= 0 ? 2 * d : -2 * d - 1;
+    if (i === 0) prev = m;
+    const z = zigzag(m - prev);
+    ms[i] = m;
     zig[i] = z;
     if (z > maxZ) maxZ = z;
+    prev = m;
   }
-  const m0 = mantissas[0]!;
-  const width = maxZ === 0 ? 0 : Math.floor(Math.log2(maxZ)) + 1;
+  if (e > 0 && allMultiplesOfTen(ms, n)) {
+    do {
+      for (let i = 0; i < n; i++) ms[i] = ms[i]! / 10;
+      e--;
+    } while (e > 0 && allMultiplesOfTen(ms, n));
+    maxZ = zigzagDeltas(ms, zig, n);
+  }
+  const width = maxZ === 0 ? 0 : maxZ < TWO32 ? 32 - Math.clz32(maxZ) : Math.floor(Math.log2(maxZ)) + 1;
   const w = new BitWriter(((n * width) >>> 5) + 8 + exceptions * 3);
-  writeRawDouble(w, m0);
+  writeRawDouble(w, ms[0]!);
   w.write(width, 6);
   if (width > 0) {
-    if (width <= 32) for (let i = 1; i < n; i++) w.write(zig[i]!, width);
+    if (width <= 32) w.writeFixed(zig, 1, n, width);
     else for (let i = 1; i < n; i++) w.write64(Math.floor(zig[i]! / TWO32), zig[i]! >>> 0, width);
   }
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   w.write(exceptions, 32);
-  for (let i = 0; i < n; i++) {
-    if (!exceptional[i]) continue;
+  for (let k = 0; k < exceptions; k++) {
+    const i = exceptionAt[k]!;
     w.write(i, 32);
     w.write(words[2 * i + 1]!, 32);
     w.write(words[2 * i]!, 32);
   }
   return { writer: w, exponent: e };
+}
+
+/** `m` at `scale` decodes to exactly `v` (NaN and ±Infinity never do; -0 would come back as 0). */
+const storable = (m: number, v: number, scale: number) => m / scale === v && Math.abs(m) < MAX_MANTISSA && (m !== 0 || 1 / v > 0);
+
+/** Zigzag code of an integer delta (|d| < 2^51), without a branch on its sign: 0, -1, 1, -2... → 0, 1, 2, 3... */
+const zigzag = (d: number) => Math.abs(2 * d + 0.5) - 0.5;
+
+/** Fills zig[1..n) from the mantissas' deltas; returns the largest. */
+function zigzagDeltas(ms: Float64Array, zig: Float64Array, n: number): number {
+  let maxZ = 0;
+  for (let i = 1; i < n; i++) {
+    const z = (zig[i] = zigzag(ms[i]! - ms[i - 1]!));
+    if (z > maxZ) maxZ = z;
+  }
+  return maxZ;
+}
+
+function allMultiplesOfTen(ms: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (ms[i]! % 10 !== 0) return false;
+  return true;
 }
 
 function decodeDecimal(r: BitReader, count: number, exponent: number): Float64Array {
@@ -282,12 +343,19 @@ function decodeDecimal(r: BitReader, count: number, exponent: number): Float64Ar
   let m = readRawDouble(r);
   values[0] = m / scale;
   const width = r.read(6);
-  for (let i = 1; i < count; i++) {
-    if (width > 0) {
-      const z = width > 32 ? r.read(width - 32) * TWO32 + r.read(32) : r.read(width);
-      m += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  if (width <= 32) {
+    if (width > 0) r.readFixed(values, 1, count, width);
+    for (let i = 1; i < count; i++) {
+      const z = width > 0 ? values[i]! : 0;
+      m += (z >>> 1) ^ -(z & 1);
+      values[i] = m / scale;
     }
-    values[i] = m / scale;
+  } else {
+    for (let i = 1; i < count; i++) {
+      const z = r.read(width - 32) * TWO32 + r.read(32);
+      m += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      values[i] = m / scale;
+    }
   }
   const words = new Uint32Array(values.buffer);
   for (let k = r.read(32); k > 0; k--) {
@@ -299,26 +367,33 @@ function decodeDecimal(r: BitReader, count: number, exponent: number): Float64Ar
   return values;
 }
 
-const PROBE = 512;
+const PROBE = 128;
 
 /** Saves the full Gorilla pass when XOR-coding a prefix already costs 1.5x the decimal encoding of the whole chunk. */
 function gorillaClearlyLarger(values: Float64Array, decimalBits: number): boolean {
-  if (values.length < 4 * PROBE) return false;
+  if (values.length < 8 * PROBE) return false;
   const probeBits = encodeGorilla(values.subarray(0, PROBE)).bitLength;
   return (probeBits * values.length) / PROBE > 1.5 * decimalBits;
 }
 
+export interface EncodeOptions {
+  /** The chunk's aggregate when the caller has it already (it is computed otherwise). */
+  stats?: Aggregate;
+  /** Decimal exponent to try first: the series' previous chunk's (see `ChunkHeader.exponent`). */
+  exponentHint?: number;
+}
+
 /** Encodes samples; `ts` are integer ticks relative to `base`, in time order. */
-export function encodeChunk(ts: Float64Array, values: Float64Array, base = 0n): Uint8Array {
+export function encodeChunk(ts: Float64Array, values: Float64Array, base = 0n, options: EncodeOptions = {}): Uint8Array {
   if (ts.length !== values.length) throw new RangeError('timestamps and values differ in length');
   const tsWords = encodeTimestamps(ts).finish();
-  const decimal = encodeDecimal(values);
+  const decimal = encodeDecimal(values, options.exponentHint ?? 0);
   const gorilla = decimal && gorillaClearlyLarger(values, decimal.writer.bitLength) ? undefined : encodeGorilla(values);
   const useDecimal = decimal !== undefined && (gorilla === undefined || decimal.writer.bitLength < gorilla.bitLength);
   const valueWords = (useDecimal ? decimal.writer : gorilla!).finish();
   const out = new Uint8Array(CHUNK_HEADER_BYTES + 4 + (tsWords.length + valueWords.length) * 4);
   const view = new DataView(out.buffer);
-  const stats = aggregateOf(ts, values);
+  const stats = options.stats ?? aggregateOf(ts, values);
   view.setUint8(0, MAGIC);
   view.setUint8(1, VERSION);
   view.setUint8(2, useDecimal ? 1 : 0);
@@ -340,6 +415,7 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
   const f = (i: number) => view.getFloat64(16 + i * 8, true);
   return {
     mode: view.getUint8(2) === 1 ? 'decimal' : 'gorilla',
+    exponent: view.getUint8(3),
     count: view.getUint32(4, true),
     base: view.getBigInt64(8, true),
     stats: {
@@ -366,6 +442,6 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   const ts = decodeTimestamps(new BitReader(payload.subarray(1, 1 + tsWordCount)), header.count);
   const valueReader = new BitReader(payload.subarray(1 + tsWordCount));
   const values =
-    header.mode === 'decimal' ? decodeDecimal(valueReader, header.count, new DataView(aligned.buffer, aligned.byteOffset).getUint8(3)) : decodeGorilla(valueReader, header.count);
+    header.mode === 'decimal' ? decodeDecimal(valueReader, header.count, header.exponent) : decodeGorilla(valueReader, header.count);
   return { ...header, ts, values };
 }

@@ -1,75 +1,116 @@
-/** A rollup tier: fixed-width time buckets (width in the series clock ticks) of aggregates, columnar and append-only (buckets arrive in time order). */
-import { addSample, emptyAggregate, mergeAggregate, type Aggregate } from './stats.js';
+/**
+ * A rollup tier: fixed-width time buckets (width in the series clock's ticks) of aggregates, row by row and append-only
+ * (buckets arrive in time order; one that shares the last bucket's start is folded into it).
+ */
+import type { Aggregate } from './stats.js';
 
-const COLUMNS = ['start', 'count', 'sum', 'min', 'minTs', 'max', 'maxTs', 'firstTs', 'first', 'lastTs', 'last'] as const;
-type Column = (typeof COLUMNS)[number];
+/** Fields of a bucket, stored row by row in one array. */
+const START = 0;
+const COUNT = 1;
+const SUM = 2;
+const MIN = 3;
+const MIN_TS = 4;
+const MAX = 5;
+const MAX_TS = 6;
+const FIRST_TS = 7;
+const FIRST = 8;
+const LAST_TS = 9;
+const LAST = 10;
+const FIELDS = 11;
 
 export const TIER_WIDTHS_MS = [1000, 60_000, 3_600_000] as const;
 
 export class RollupTier {
   length = 0;
-  private cols: Record<Column, Float64Array>;
+  private rows = new Float64Array(8 * FIELDS);
 
-  constructor(readonly width: number) {
-    this.cols = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(64)])) as Record<Column, Float64Array>;
+  constructor(readonly width: number) {}
+
+  clear(): void {
+    this.length = 0;
   }
 
-  /** Adds sorted samples: buckets continue the last one when they share its start. */
+  /** Adds samples in time order, in one pass (sum, min and max skip NaN, as in `addSample`). */
   addSamples(ts: Float64Array, values: Float64Array, count = ts.length): void {
     const w = this.width;
     let i = 0;
     while (i < count) {
-      const start = Math.floor(ts[i]! / w) * w;
+      const firstTs = ts[i]!;
+      const first = values[i]!;
+      const start = Math.floor(firstTs / w) * w;
       const end = start + w;
-      const a = emptyAggregate();
-      while (i < count && ts[i]! < end) {
-        addSample(a, ts[i]!, values[i]!);
-        i++;
+      let n = 0;
+      let sum = 0;
+      let min = Infinity;
+      let minTs = NaN;
+      let max = -Infinity;
+      let maxTs = NaN;
+      for (; i < count; i++) {
+        const t = ts[i]!;
+        if (t >= end) break;
+        const v = values[i]!;
+        n++;
+        if (v === v) {
+          sum += v;
+          if (v < min) {
+            min = v;
+            minTs = t;
+          }
+          if (v > max) {
+            max = v;
+            maxTs = t;
+          }
+        }
       }
-      this.addBucket(start, a);
+      this.push(start, n, sum, min, minTs, max, maxTs, firstTs, first, ts[i - 1]!, values[i - 1]!);
     }
   }
 
-  private addBucket(start: number, a: Aggregate): void {
-    const c = this.cols;
-    const last = this.length - 1;
-    if (last >= 0 && c.start[last] === start) {
-      const merged = this.aggregateAt(last);
-      mergeAggregate(merged, a);
-      this.write(last, start, merged);
+  /** Folds in every bucket of `finer`, a tier whose width divides this one's and whose buckets follow this tier's. */
+  addBuckets(finer: RollupTier): void {
+    const r = finer.rows;
+    const w = this.width;
+    for (let i = 0, at = 0; i < finer.length; i++, at += FIELDS) {
+      this.push(Math.floor(r[at + START]! / w) * w, r[at + COUNT]!, r[at + SUM]!, r[at + MIN]!, r[at + MIN_TS]!, r[at + MAX]!, r[at + MAX_TS]!, r[at + FIRST_TS]!, r[at + FIRST]!, r[at + LAST_TS]!, r[at + LAST]!);
+    }
+  }
+
+  private push(start: number, count: number, sum: number, min: number, minTs: number, max: number, maxTs: number, firstTs: number, first: number, lastTs: number, last: number): void {
+    let r = this.rows;
+    const prev = (this.length - 1) * FIELDS;
+    if (prev >= 0 && r[prev + START] === start) {
+      r[prev + COUNT] += count;
+      r[prev + SUM] += sum;
+      if (min < r[prev + MIN]!) {
+        r[prev + MIN] = min;
+        r[prev + MIN_TS] = minTs;
+      }
+      if (max > r[prev + MAX]!) {
+        r[prev + MAX] = max;
+        r[prev + MAX_TS] = maxTs;
+      }
+      r[prev + LAST_TS] = lastTs;
+      r[prev + LAST] = last;
       return;
     }
-    if (this.length === c.start.length) {
-      for (const name of COLUMNS) {
-        const grown = new Float64Array(c[name].length * 2);
-        grown.set(c[name]);
-        c[name] = grown;
-      }
+    const at = this.length * FIELDS;
+    if (at === r.length) {
+      const grown = new Float64Array(r.length * 2);
+      grown.set(r);
+      this.rows = r = grown;
     }
-    this.write(this.length++, start, a);
-  }
-
-  private write(i: number, start: number, a: Aggregate): void {
-    const c = this.cols;
-    c.start[i] = start;
-    c.count[i] = a.count;
-    c.sum[i] = a.sum;
-    c.min[i] = a.min;
-    c.minTs[i] = a.minTs;
-    c.max[i] = a.max;
-    c.maxTs[i] = a.maxTs;
-    c.firstTs[i] = a.firstTs;
-    c.first[i] = a.first;
-    c.lastTs[i] = a.lastTs;
-    c.last[i] = a.last;
-  }
-
-  aggregateAt(i: number): Aggregate {
-    const c = this.cols;
-    return {
-      count: c.count[i]!, sum: c.sum[i]!, min: c.min[i]!, minTs: c.minTs[i]!, max: c.max[i]!, maxTs: c.maxTs[i]!,
-      firstTs: c.firstTs[i]!, first: c.first[i]!, lastTs: c.lastTs[i]!, last: c.last[i]!,
-    };
+    this.length++;
+    r[at + START] = start;
+    r[at + COUNT] = count;
+    r[at + SUM] = sum;
+    r[at + MIN] = min;
+    r[at + MIN_TS] = minTs;
+    r[at + MAX] = max;
+    r[at + MAX_TS] = maxTs;
+    r[at + FIRST_TS] = firstTs;
+    r[at + FIRST] = first;
+    r[at + LAST_TS] = lastTs;
+    r[at + LAST] = last;
   }
 
   /** Index of the first bucket starting at or after `ts`. */
@@ -78,7 +119,7 @@ export class RollupTier {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.cols.start[mid]! < ts) lo = mid + 1;
+      if (this.rows[mid * FIELDS + START]! < ts) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -86,23 +127,23 @@ export class RollupTier {
 
   /** Folds the buckets starting in [from, to) into `into`. */
   mergeRange(from: number, to: number, into: Aggregate): void {
-    const c = this.cols;
-    for (let i = this.lowerBound(from); i < this.length && c.start[i]! < to; i++) {
+    const r = this.rows;
+    for (let at = this.lowerBound(from) * FIELDS; at < this.length * FIELDS && r[at + START]! < to; at += FIELDS) {
       if (into.count === 0) {
-        into.firstTs = c.firstTs[i]!;
-        into.first = c.first[i]!;
+        into.firstTs = r[at + FIRST_TS]!;
+        into.first = r[at + FIRST]!;
       }
-      into.count += c.count[i]!;
-      into.sum += c.sum[i]!;
-      into.lastTs = c.lastTs[i]!;
-      into.last = c.last[i]!;
-      if (c.min[i]! < into.min) {
-        into.min = c.min[i]!;
-        into.minTs = c.minTs[i]!;
+      into.count += r[at + COUNT]!;
+      into.sum += r[at + SUM]!;
+      into.lastTs = r[at + LAST_TS]!;
+      into.last = r[at + LAST]!;
+      if (r[at + MIN]! < into.min) {
+        into.min = r[at + MIN]!;
+        into.minTs = r[at + MIN_TS]!;
       }
-      if (c.max[i]! > into.max) {
-        into.max = c.max[i]!;
-        into.maxTs = c.maxTs[i]!;
+      if (r[at + MAX]! > into.max) {
+        into.max = r[at + MAX]!;
+        into.maxTs = r[at + MAX_TS]!;
       }
     }
   }

@@ -1,33 +1,39 @@
 /**
- * One series in memory: an open head buffer, sealed chunks (headers kept for aggregates) and rollup tiers.
- * Every timestamp here is in the series clock's ticks (see clock.ts).
+ * One series in memory: an open head buffer, sealed chunks and rollup tiers. A sealed chunk keeps its encoded bytes only
+ * until a checkpoint has written it to a segment; after that only its header stays in memory and the bytes are read
+ * back from the segment when a query needs the raw samples. Every timestamp here is in the series clock's ticks
+ * (see clock.ts).
  */
-import { decodeChunk, encodeChunk, readChunkHeader, type DecodedChunk } from '../../../shared/telemetry/codec.js';
+import { decodeChunk, encodeChunk, readChunkHeader, type ChunkHeader, type DecodedChunk } from '../../../shared/telemetry/codec.js';
 import { RollupTier, TIER_WIDTHS_MS } from '../../../shared/telemetry/rollup.js';
 import type { SeriesKey } from '../../../shared/telemetry/series.js';
 import { addSample, mergeAggregate, emptyAggregate, type Aggregate } from '../../../shared/telemetry/stats.js';
 import { MAX_TICKS, type SeriesClock } from './clock.js';
+import type { ChunkLocation, SegmentFiles } from './segment-files.js';
 
 export const CHUNK_SAMPLES = 4096;
 /** A tier is kept only when its buckets hold at least this many samples on average (estimated from the first chunk). */
 const MIN_SAMPLES_PER_BUCKET = 8;
 
 export interface SealedChunk {
-  bytes: Uint8Array;
+  /** The encoded chunk while it is only in memory (not yet in a segment). */
+  bytes: Uint8Array | undefined;
+  /** Where the chunk is in a segment file, once persisted. */
+  location: ChunkLocation | undefined;
   firstTs: number;
   lastTs: number;
   stats: Aggregate;
-  persisted: boolean;
 }
 
+/** The most recently decoded chunks (of every series), so that neighbouring queries do not decode or read again. */
 class DecodeCache {
-  private readonly map = new Map<Uint8Array, DecodedChunk>();
+  private readonly map = new Map<SealedChunk, DecodedChunk>();
   constructor(private readonly capacity: number) {}
-  get(bytes: Uint8Array): DecodedChunk {
-    let hit = this.map.get(bytes);
-    if (hit) this.map.delete(bytes);
-    else hit = decodeChunk(bytes);
-    this.map.set(bytes, hit);
+  get(chunk: SealedChunk, load: () => Uint8Array): DecodedChunk {
+    let hit = this.map.get(chunk);
+    if (hit) this.map.delete(chunk);
+    else hit = decodeChunk(load());
+    this.map.set(chunk, hit);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
     return hit;
   }
@@ -37,10 +43,16 @@ const decodeCache = new DecodeCache(64);
 
 export class SeriesData {
   readonly chunks: SealedChunk[] = [];
-  private headTs = new Float64Array(CHUNK_SAMPLES);
-  private headValues = new Float64Array(CHUNK_SAMPLES);
+  /** Grown up to CHUNK_SAMPLES as needed: many series see only a few samples. */
+  private headTs = new Float64Array(64);
+  private headValues = new Float64Array(64);
   private headLength = 0;
   private tiers?: RollupTier[];
+  /** Scratch: one chunk's buckets at the finest tier's width, from which the chunk header and every tier are updated. */
+  private chunkBuckets?: RollupTier;
+  private exponent = 0;
+  /** Chunks [0, folded) are in the rollup tiers. */
+  private folded = 0;
   count = 0;
   lastTs = -Infinity;
   lastValue = NaN;
@@ -50,81 +62,173 @@ export class SeriesData {
     readonly id: number,
     readonly key: SeriesKey,
     readonly clock: SeriesClock,
+    private readonly segments: SegmentFiles,
     defPersisted = false,
   ) {
     this.defPersisted = defPersisted;
   }
 
-  /** Appends samples the caller has checked: integer timestamps, none older than `lastTs`. */
-  append(ts: Float64Array, values: Float64Array): void {
+  /**
+   * Appends samples the caller has checked (integer timestamps, none older than `lastTs`). Returns the chunks this
+   * sealed, each with how many of its samples the head held before, and how many of the samples stay in the head.
+   */
+  append(ts: Float64Array, values: Float64Array): { sealed: { chunk: SealedChunk; fromHead: number }[]; inHead: number } {
     const n = ts.length;
-    for (let i = 0; i < n; i++) {
-      this.headTs[this.headLength] = ts[i]!;
-      this.headValues[this.headLength] = values[i]!;
-      if (++this.headLength === CHUNK_SAMPLES) this.sealHead();
+    const sealed: { chunk: SealedChunk; fromHead: number }[] = [];
+    let at = 0;
+    while (at < n) {
+      const fromHead = this.headLength;
+      const take = Math.min(n - at, CHUNK_SAMPLES - fromHead);
+      if (fromHead + take > this.headTs.length) this.growHead(fromHead + take);
+      this.headTs.set(ts.subarray(at, at + take), fromHead);
+      this.headValues.set(values.subarray(at, at + take), fromHead);
+      this.headLength += take;
+      at += take;
+      if (this.headLength === CHUNK_SAMPLES) sealed.push({ chunk: this.sealHead()!, fromHead });
     }
     if (n > 0) {
       this.count += n;
       this.lastTs = ts[n - 1]!;
       this.lastValue = values[n - 1]!;
     }
+    return { sealed, inHead: Math.min(n, this.headLength) };
+  }
+
+  private growHead(needed: number): void {
+    let size = this.headTs.length;
+    while (size < needed) size *= 2;
+    const ts = new Float64Array(Math.min(size, CHUNK_SAMPLES));
+    const values = new Float64Array(ts.length);
+    ts.set(this.headTs.subarray(0, this.headLength));
+    values.set(this.headValues.subarray(0, this.headLength));
+    this.headTs = ts;
+    this.headValues = values;
   }
 
   /** The samples that may be appended: integer ticks within the codec's range, in time order after `lastTs`. */
   acceptable(ts: Float64Array, values: Float64Array): { ts: Float64Array; values: Float64Array } {
-    const ok = (t: number, last: number) => t >= last && Number.isInteger(t) && Math.abs(t) <= MAX_TICKS;
+    const n = ts.length;
     let last = this.lastTs;
     let i = 0;
-    for (; i < ts.length && ok(ts[i]!, last); i++) last = ts[i]!;
-    if (i === ts.length) return { ts, values };
+    for (; i < n; i++) {
+      const t = ts[i]!;
+      if (!(t >= last && Math.abs(t) <= MAX_TICKS && Math.floor(t) === t)) break;
+      last = t;
+    }
+    if (i === n) return { ts, values };
     const keptTs = Array.from(ts.subarray(0, i));
     const keptValues = Array.from(values.subarray(0, i));
-    for (; i < ts.length; i++) {
-      if (!ok(ts[i]!, last)) continue;
-      last = ts[i]!;
-      keptTs.push(last);
+    for (; i < n; i++) {
+      const t = ts[i]!;
+      if (!(t >= last && Math.abs(t) <= MAX_TICKS && Math.floor(t) === t)) continue;
+      last = t;
+      keptTs.push(t);
       keptValues.push(values[i]!);
     }
     return { ts: Float64Array.from(keptTs), values: Float64Array.from(keptValues) };
   }
 
   /** Encodes the head (if any) into a chunk not yet persisted. */
-  sealHead(): void {
-    if (this.headLength === 0) return;
+  sealHead(): SealedChunk | undefined {
+    if (this.headLength === 0) return undefined;
     const n = this.headLength;
     const ts = this.headTs.subarray(0, n);
     const values = this.headValues.subarray(0, n);
-    const bytes = encodeChunk(ts, values, this.clock.epochNs);
-    this.addChunk(bytes, false, ts, values);
-    this.headTs = new Float64Array(CHUNK_SAMPLES);
-    this.headValues = new Float64Array(CHUNK_SAMPLES);
+    const buckets = this.bucketsOf(ts, values);
+    const stats = emptyAggregate();
+    buckets.mergeRange(-Infinity, Infinity, stats);
+    const bytes = encodeChunk(ts, values, this.clock.epochNs, { stats, exponentHint: this.exponent });
+    this.exponent = readChunkHeader(bytes).exponent;
+    const chunk: SealedChunk = { bytes, location: undefined, firstTs: stats.firstTs, lastTs: stats.lastTs, stats };
+    this.addSealed(chunk, buckets);
     this.headLength = 0;
+    return chunk;
   }
 
-  /** Adds a chunk read back from disk. */
-  loadChunk(bytes: Uint8Array): void {
-    const { ts, values, stats } = decodeChunk(bytes);
-    this.addChunk(bytes, true, ts, values);
+  /**
+   * Replays a chunk record of the WAL: the head's last `fromHead` samples are the chunk's first ones. Samples the head
+   * held before them were sealed into a chunk of their own by a checkpoint that did not complete.
+   */
+  replayChunk(bytes: Uint8Array, fromHead: number): void {
+    if (fromHead > this.headLength) throw new Error(`telemetry WAL chunk of series ${this.id} continues ${fromHead} samples, the head has ${this.headLength}`);
+    this.headLength -= fromHead;
+    this.sealHead();
+    const header = this.addLoaded(bytes.slice(), undefined);
+    this.count -= fromHead;
+    this.exponent = header.exponent;
+  }
+
+  /** Adds a chunk of a segment from its header (`bytes` may be a view into the file's bytes: they are not kept). */
+  loadChunk(bytes: Uint8Array, location: ChunkLocation): void {
+    this.exponent = this.addLoaded(undefined, location, bytes).exponent;
+  }
+
+  private addLoaded(bytes: Uint8Array | undefined, location: ChunkLocation | undefined, headerBytes = bytes!): ChunkHeader {
+    const header = readChunkHeader(headerBytes);
+    const { stats } = header;
+    this.addSealed({ bytes, location, firstTs: stats.firstTs, lastTs: stats.lastTs, stats });
     this.count += stats.count;
     this.lastTs = stats.lastTs;
     this.lastValue = stats.last;
+    return header;
   }
 
-  private addChunk(bytes: Uint8Array, persisted: boolean, ts: Float64Array, values: Float64Array): void {
-    const { stats } = readChunkHeader(bytes);
-    this.chunks.push({ bytes, firstTs: stats.firstTs, lastTs: stats.lastTs, stats, persisted });
-    if (!this.tiers) {
-      const interval = ts.length > 1 ? (ts[ts.length - 1]! - ts[0]!) / (ts.length - 1) : 1000 * this.clock.ticksPerMs;
-      const widths = TIER_WIDTHS_MS.map((ms) => ms * this.clock.ticksPerMs);
-      this.tiers = widths.filter((w, i) => i === widths.length - 1 || w >= MIN_SAMPLES_PER_BUCKET * interval).map((w) => new RollupTier(w));
+  /**
+   * Adds a sealed chunk. Its samples, in buckets of the finest tier, fold it into the rollup tiers right away when every
+   * earlier chunk is folded already; otherwise `foldChunks` decodes it later (after open, in the background).
+   */
+  private addSealed(chunk: SealedChunk, buckets?: RollupTier): void {
+    if (!this.tiers) this.chooseTiers(chunk.stats.firstTs, chunk.stats.lastTs, chunk.stats.count);
+    this.chunks.push(chunk);
+    if (buckets && this.folded === this.chunks.length - 1) {
+      this.addToTiers(buckets);
+      this.folded++;
     }
-    for (const tier of this.tiers) tier.addSamples(ts, values);
+  }
+
+  /** Folds up to `maxChunks` more sealed chunks into the rollup tiers, in order; returns whether all are folded. */
+  foldChunks(maxChunks: number): boolean {
+    for (let n = 0; n < maxChunks && this.folded < this.chunks.length; n++) {
+      const chunk = this.chunks[this.folded]!;
+      const { ts, values } = decodeChunk(chunk.bytes ?? this.segments.read(chunk.location!));
+      this.addToTiers(this.bucketsOf(ts, values));
+      this.folded++;
+    }
+    return this.folded === this.chunks.length;
+  }
+
+  /** Tiers are chosen from the first chunk's sample interval. */
+  private chooseTiers(firstTs: number, lastTs: number, count: number): void {
+    const interval = count > 1 ? (lastTs - firstTs) / (count - 1) : 1000 * this.clock.ticksPerMs;
+    const widths = TIER_WIDTHS_MS.map((ms) => ms * this.clock.ticksPerMs);
+    this.tiers = widths.filter((w, i) => i === widths.length - 1 || w >= MIN_SAMPLES_PER_BUCKET * interval).map((w) => new RollupTier(w));
+    this.chunkBuckets = new RollupTier(this.tiers[0]!.width);
+  }
+
+  /** The samples of one chunk split into buckets of the finest tier. */
+  private bucketsOf(ts: Float64Array, values: Float64Array): RollupTier {
+    if (!this.tiers) this.chooseTiers(ts[0]!, ts[ts.length - 1]!, ts.length);
+    const buckets = this.chunkBuckets!;
+    buckets.clear();
+    buckets.addSamples(ts, values);
+    return buckets;
+  }
+
+  private addToTiers(buckets: RollupTier): void {
+    for (const tier of this.tiers!) tier.addBuckets(buckets);
+  }
+
+  private decoded(chunk: SealedChunk): DecodedChunk {
+    return decodeCache.get(chunk, () => chunk.bytes ?? this.segments.read(chunk.location!));
   }
 
   /** Aggregate of the samples with timestamps in [from, to). */
   aggregate(from: number, to: number): Aggregate {
     const out = emptyAggregate();
-    this.aggregateSealed(from, to, (this.tiers?.length ?? 0) - 1, out);
+    // The tiers hold the folded chunks: samples before the first unfolded chunk.
+    const folded = this.folded < this.chunks.length ? this.chunks[this.folded]!.firstTs : Infinity;
+    this.aggregateSealed(from, Math.min(to, folded), (this.tiers?.length ?? 0) - 1, out);
+    if (to > folded) this.aggregateChunks(Math.max(from, folded), to, out);
     const head = this.headTs;
     for (let i = lowerBound(head, from, this.headLength); i < this.headLength && head[i]! < to; i++) addSample(out, head[i]!, this.headValues[i]!);
     return out;
@@ -150,7 +254,7 @@ export class SeriesData {
         mergeAggregate(out, chunk.stats);
         continue;
       }
-      const { ts, values } = decodeCache.get(chunk.bytes);
+      const { ts, values } = this.decoded(chunk);
       for (let i = lowerBound(ts, from, ts.length); i < ts.length && ts[i]! < to; i++) addSample(out, ts[i]!, values[i]!);
     }
   }
@@ -166,7 +270,7 @@ export class SeriesData {
       }
     };
     for (let c = this.firstChunkEndingAtOrAfter(from); c < this.chunks.length && this.chunks[c]!.firstTs < to && ts.length < limit; c++) {
-      const d = decodeCache.get(this.chunks[c]!.bytes);
+      const d = this.decoded(this.chunks[c]!);
       take(d.ts, d.values, d.ts.length);
     }
     take(this.headTs, this.headValues, this.headLength);

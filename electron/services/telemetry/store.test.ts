@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelemetryStore } from './store.js';
@@ -60,10 +60,21 @@ describe('TelemetryStore', () => {
     await reopened.close();
   });
 
-  it('downsamples exactly like a scan over the raw samples, aligned or not', async () => {
-    const store = await TelemetryStore.open(await tempDir());
+  it('downsamples exactly like a scan over the raw samples, aligned or not, before and after the rollups are rebuilt at open', async () => {
+    const dir = await tempDir();
+    const store = await TelemetryStore.open(dir);
     const { ts, values } = series(200_000, 7);
     await store.appendColumns(key, ts, values);
+    checkDownsampling(store, ts, values);
+    await store.close();
+    const reopened = await TelemetryStore.open(dir);
+    checkDownsampling(reopened, ts, values);
+    await reopened.rollupsReady;
+    checkDownsampling(reopened, ts, values);
+    await reopened.close();
+  });
+
+  function checkDownsampling(store: TelemetryStore, ts: Float64Array, values: Float64Array): void {
     for (const [from, to, buckets] of [[T0, T0 + 1_400_000, 2000], [T0 + 123, T0 + 1_333_337, 77], [T0 - 5000, T0 + 10_000, 3]] as const) {
       const r = store.downsample(id, from, to, buckets);
       const width = (to - from) / buckets;
@@ -81,8 +92,7 @@ describe('TelemetryStore', () => {
       expect(m4).toEqual([...m4].sort((a, b) => a - b));
       for (let i = 0; i < m4.length; i++) expect(r.m4.values[i]).toBe(values[ts.indexOf(m4[i]!)]);
     }
-    await store.close();
-  });
+  }
 
   it('rejects out-of-order and non-integer timestamps, keeps the rest', async () => {
     const store = await TelemetryStore.open(await tempDir());
@@ -104,6 +114,63 @@ describe('TelemetryStore', () => {
     expect(Array.from(raw.values)).toEqual(Array.from(values));
     await reopened.close();
     await store.close().catch(() => undefined);
+  });
+
+  it('replays sealed chunks and head samples from the WAL, batches of any size', async () => {
+    const dir = await tempDir();
+    const store = await TelemetryStore.open(dir);
+    const { ts, values } = series(40_000, 10);
+    const sizes = [1, 4095, 1, 9000, 3, 4096, 777, 12_000];
+    let at = 0;
+    for (let i = 0; at < ts.length; i++) {
+      const n = sizes[i % sizes.length]!;
+      await store.appendColumns(key, ts.subarray(at, at + n), values.subarray(at, at + n));
+      at += n;
+    }
+    // no close: everything is in the WAL only
+    const reopened = await TelemetryStore.open(dir);
+    expect(Array.from(reopened.range(id, 0, Infinity).values)).toEqual(Array.from(values));
+    const more = series(5000, 10, T0 + 400_000);
+    await reopened.appendColumns(key, more.ts, more.values);
+    await reopened.close();
+    const again = await TelemetryStore.open(dir);
+    expect(again.listSeries()[0]!.count).toBe(45_000);
+    expect(Array.from(again.range(id, T0 + 399_990, Infinity).values)).toEqual([values[39_999], ...more.values]);
+    await again.close();
+    await store.close().catch(() => undefined);
+  });
+
+  it('loses nothing when a checkpoint fails half way (heads sealed, no segment)', async () => {
+    const dir = await tempDir();
+    const store = await TelemetryStore.open(dir);
+    const { ts, values } = series(20_000, 10);
+    await store.appendColumns(key, ts.subarray(0, 6000), values.subarray(0, 6000));
+    await mkdir(join(dir, 'seg-0000000001.tks'));
+    await expect(store.checkpoint()).rejects.toThrow();
+    await store.appendColumns(key, ts.subarray(6000, 9000), values.subarray(6000, 9000));
+    await store.appendColumns(key, ts.subarray(9000), values.subarray(9000));
+    await rm(join(dir, 'seg-0000000001.tks'), { recursive: true });
+    const reopened = await TelemetryStore.open(dir);
+    expect(Array.from(reopened.range(id, 0, Infinity).values)).toEqual(Array.from(values));
+    await reopened.close();
+  });
+
+  it('keeps only unpersisted chunks in memory and reads the others from segments', async () => {
+    const dir = await tempDir();
+    const store = await TelemetryStore.open(dir);
+    const { ts, values } = series(30_000, 10);
+    await store.appendColumns(key, ts, values);
+    expect(store.memoryStats().chunkBytes).toBeGreaterThan(0);
+    await store.checkpoint();
+    expect(store.memoryStats()).toMatchObject({ chunks: 8, chunkBytes: 0 });
+    expect(Array.from(store.range(id, T0 + 100_000, T0 + 200_000).values)).toEqual(Array.from(values.subarray(10_000, 20_000)));
+    const r = store.downsample(id, T0 + 5, T0 + 299_995, 7);
+    expect(Array.from(r.count).reduce((a, b) => a + b)).toBe(29_999);
+    await store.close();
+    const reopened = await TelemetryStore.open(dir);
+    expect(reopened.memoryStats()).toMatchObject({ chunks: 8, chunkBytes: 0 });
+    expect(Array.from(reopened.range(id, 0, Infinity).values)).toEqual(Array.from(values));
+    await reopened.close();
   });
 
   it('keeps nanosecond series exact, across reopen', async () => {

@@ -4,17 +4,19 @@
  * Write path: samples are checked (integer ms, time order per series), applied to memory and appended to the WAL;
  * `append` resolves once the WAL frame is fsync'ed. A checkpoint rotates the WAL, seals every head into a chunk, writes
  * all unpersisted chunks as one segment file `seg-<generation>.tks` (atomic), then drops the WAL generations it covers.
- * Open loads the segments, then replays WAL frames newer than the last segment.
+ * Open loads the segments' chunk headers, then replays WAL frames newer than the last segment; the rollup tiers are
+ * rebuilt in the background (`rollupsReady`). Sealed chunks already in a segment are read back from it when needed.
  */
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bucketEdges, downsampleResult, type DownsampleResult } from '../../../shared/telemetry/downsample.js';
 import { seriesId, type Sample, type SeriesKey } from '../../../shared/telemetry/series.js';
 import { writeFileAtomic, isAtomicTempFile, removeDurably } from '../storage/atomic-file.js';
-import { WriteAheadLog, decodeFrames, encodeFrame, type WalRepair } from '../storage/wal.js';
-import { decodeRecords, encodeRecords, type StoreRecord } from './records.js';
+import { WriteAheadLog, decodeFrames, encodeFrame, FRAME_HEADER_BYTES, type WalRepair } from '../storage/wal.js';
+import { decodeRecords, encodeRecords, type DecodedRecord, type StoreRecord } from './records.js';
 import { SeriesClock, type TimeUnit } from './clock.js';
 import { SeriesData } from './series-data.js';
+import { SegmentFiles } from './segment-files.js';
 
 export interface SeriesInfo {
   id: string;
@@ -48,11 +50,19 @@ export interface StoreOptions {
 }
 
 const SEGMENT = /^seg-(\d{10})\.tks$/;
+/** Chunks folded into the rollup tiers per slice of the background rebuild after open (about 1M samples). */
+const FOLD_SLICE_CHUNKS = 256;
 
 export class TelemetryStore {
   private readonly byId = new Map<number, SeriesData>();
   private readonly byName = new Map<string, SeriesData>();
+  private readonly segments = new SegmentFiles();
   private walBytes = 0;
+  /**
+   * Resolves once the rollup tiers hold every chunk loaded at open: open reads only chunk headers, and the tiers are
+   * rebuilt in the background, a slice at a time. Queries are exact before that, only slower (they decode chunks).
+   */
+  rollupsReady: Promise<void> = Promise.resolve();
   private checkpointing: Promise<void> | null = null;
   private closed = false;
 
@@ -79,28 +89,56 @@ export class TelemetryStore {
       const bytes = await readFile(file);
       const { payloads, validBytes } = decodeFrames(bytes);
       if (validBytes !== bytes.length) throw new Error(`telemetry segment ${file} is corrupt at byte ${validBytes}`);
-      for (const payload of payloads) store.apply(decodeRecords(payload), true);
+      for (const payload of payloads) store.apply(decodeRecords(payload), { file, offset: payload.byteOffset - bytes.byteOffset });
     }
+    // Every WAL generation ends where a checkpoint sealed all heads (even one whose segment never got written), and
+    // this process appends to a new generation: replay seals the heads at the same points, so that the WAL's chunk
+    // records (which continue the head) line up.
     const covered = segments.at(-1)?.generation ?? 0;
-    for (const frame of frames) if (frame.generation > covered) store.apply(decodeRecords(frame.payload), false);
+    let replaying: number | undefined;
+    for (const frame of frames) {
+      if (frame.generation <= covered) continue;
+      if (replaying !== undefined && frame.generation !== replaying) store.sealHeads();
+      replaying = frame.generation;
+      store.apply(decodeRecords(frame.payload));
+    }
+    if (replaying !== undefined) store.sealHeads();
     while (wal.currentGeneration <= covered) wal.rotate();
+    store.rollupsReady = store.foldRollups();
     return store;
   }
 
-  private apply(records: StoreRecord[], persisted: boolean): void {
+  /** Applies records of a WAL frame, or of a segment frame whose payload starts at `segment.offset` in its file. */
+  private apply(records: DecodedRecord[], segment?: { file: string; offset: number }): void {
     for (const r of records) {
-      if (r.kind === 'series') this.register(r.id, r.key, new SeriesClock(r.unit, r.epochNs), persisted);
+      if (r.kind === 'series') this.register(r.id, r.key, new SeriesClock(r.unit, r.epochNs), segment !== undefined);
       else {
         const series = this.byId.get(r.id);
         if (!series) throw new Error(`telemetry record for unknown series ${r.id}`);
-        if (r.kind === 'chunk') series.loadChunk(r.bytes);
-        else series.append(r.ts, r.values);
+        if (r.kind === 'samples') series.append(r.ts, r.values);
+        else if (segment) series.loadChunk(r.bytes, { file: segment.file, offset: segment.offset + r.at, length: r.bytes.length });
+        else series.replayChunk(r.bytes, r.fromHead);
       }
     }
   }
 
+  private async foldRollups(): Promise<void> {
+    try {
+      for (const series of this.byId.values()) {
+        do await new Promise<void>((resolve) => setImmediate(resolve));
+        while (!this.closed && !series.foldChunks(FOLD_SLICE_CHUNKS));
+      }
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+  }
+
+  private sealHeads(): void {
+    for (const series of this.byId.values()) series.sealHead();
+  }
+
   private register(id: number, key: SeriesKey, clock: SeriesClock, persisted: boolean): SeriesData {
-    const series = new SeriesData(id, key, clock, persisted);
+    const series = new SeriesData(id, key, clock, this.segments, persisted);
     this.byId.set(id, series);
     this.byName.set(seriesId(key), series);
     return series;
@@ -110,7 +148,9 @@ export class TelemetryStore {
   async append(samples: readonly Sample[]): Promise<AppendResult> {
     const groups = new Map<string, { key: SeriesKey; ts: number[]; values: number[] }>();
     for (const s of samples) {
-      const id = seriesId(s.key);
+      // Cheaper than seriesId() per sample, and as unambiguous: every part but the last is length-prefixed.
+      const { device, sensor, field, unit } = s.key;
+      const id = `${device.length}:${device}${sensor.length}:${sensor}${field.length}:${field}${unit}`;
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { key: s.key, ts: [], values: [] }));
       g.ts.push(s.ts);
@@ -150,8 +190,10 @@ export class TelemetryStore {
       rejected += g.values.length - ts.length;
       accepted += ts.length;
       if (ts.length === 0) continue;
-      series.append(ts, values);
-      records.push({ kind: 'samples', id: series.id, ts, values });
+      // Chunks sealed by this append go to the WAL encoded; only the samples left in the head go raw.
+      const { sealed, inHead } = series.append(ts, values);
+      for (const { chunk, fromHead } of sealed) records.push({ kind: 'chunk', id: series.id, bytes: chunk.bytes!, fromHead });
+      if (inHead > 0) records.push({ kind: 'samples', id: series.id, ts: ts.subarray(ts.length - inHead), values: values.subarray(values.length - inHead) });
     }
     if (records.length === 0) return { accepted, rejected };
     const payload = encodeRecords(records);
@@ -174,23 +216,34 @@ export class TelemetryStore {
   private async runCheckpoint(): Promise<void> {
     const generation = this.wal.rotate();
     this.walBytes = 0;
+    const file = join(this.dir, `seg-${String(generation).padStart(10, '0')}.tks`);
     const frames: Uint8Array[] = [];
     const done: (() => void)[] = [];
+    let frameAt = 0;
+    this.sealHeads();
     for (const series of this.byId.values()) {
-      series.sealHead();
       const records: StoreRecord[] = [];
       if (!series.defPersisted) {
         records.push({ kind: 'series', id: series.id, key: series.key, unit: series.clock.unit, epochNs: series.clock.epochNs });
         done.push(() => (series.defPersisted = true));
       }
-      for (const chunk of series.chunks) {
-        if (chunk.persisted) continue;
-        records.push({ kind: 'chunk', id: series.id, bytes: chunk.bytes });
-        done.push(() => (chunk.persisted = true));
-      }
-      if (records.length > 0) frames.push(encodeFrame(encodeRecords(records)));
+      const chunks = series.chunks.filter((chunk) => chunk.location === undefined);
+      for (const chunk of chunks) records.push({ kind: 'chunk', id: series.id, bytes: chunk.bytes!, fromHead: 0 });
+      if (records.length === 0) continue;
+      const bodyOffsets: number[] = [];
+      const frame = encodeFrame(encodeRecords(records, bodyOffsets));
+      const bodiesAt = frameAt + FRAME_HEADER_BYTES;
+      const firstChunkRecord = records.length - chunks.length;
+      done.push(() =>
+        chunks.forEach((chunk, i) => {
+          chunk.location = { file, offset: bodiesAt + bodyOffsets[firstChunkRecord + i]!, length: chunk.bytes!.length };
+          chunk.bytes = undefined;
+        }),
+      );
+      frames.push(frame);
+      frameAt += frame.length;
     }
-    if (frames.length > 0) await writeFileAtomic(join(this.dir, `seg-${String(generation).padStart(10, '0')}.tks`), frames);
+    if (frames.length > 0) await writeFileAtomic(file, frames);
     for (const mark of done) mark();
     await this.wal.dropThrough(generation);
   }
@@ -200,6 +253,7 @@ export class TelemetryStore {
     await this.checkpoint();
     this.closed = true;
     await this.wal.close();
+    this.segments.close();
   }
 
   /** Every series with its last-seen time and value (times in ms). */
@@ -208,6 +262,17 @@ export class TelemetryStore {
       id: seriesId(s.key), key: s.key, timeUnit: s.clock.unit, count: s.count,
       firstTs: s.clock.msFromTicks(s.firstTs), lastTs: s.clock.msFromTicks(s.lastTs), lastValue: s.lastValue,
     }));
+  }
+
+  /** What the store holds in memory: sealed chunks (headers always), and the encoded bytes of those not yet in a segment. */
+  memoryStats(): { series: number; chunks: number; chunkBytes: number } {
+    let chunks = 0;
+    let chunkBytes = 0;
+    for (const s of this.byId.values()) {
+      chunks += s.chunks.length;
+      for (const c of s.chunks) chunkBytes += c.bytes?.length ?? 0;
+    }
+    return { series: this.byId.size, chunks, chunkBytes };
   }
 
   /** The latest sample of every series. */
