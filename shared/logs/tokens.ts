@@ -8,8 +8,11 @@ export function isTokenCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || code >= 128;
 }
 
-/** The lowercased tokens of `text`, in order. */
-export function tokenize(text: string): string[] {
+/**
+ * The lowercased tokens of `text`, in order. With `bounded`, only those with a separator on both sides inside
+ * `text`: whole words of any text that contains `text` (a regex literal's words).
+ */
+export function tokenize(text: string, bounded = false): string[] {
   const lower = text.toLowerCase();
   const tokens: string[] = [];
   let start = -1;
@@ -17,7 +20,7 @@ export function tokenize(text: string): string[] {
     const inside = i < lower.length && isTokenCode(lower.charCodeAt(i));
     if (inside && start < 0) start = i;
     else if (!inside && start >= 0) {
-      tokens.push(lower.slice(start, i));
+      if (!bounded || (start > 0 && i < lower.length)) tokens.push(lower.slice(start, i));
       start = -1;
     }
   }

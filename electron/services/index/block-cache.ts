@@ -1,4 +1,5 @@
 /** Least-recently-used cache of decoded blocks, bounded by the memory their loaded columns hold. */
+import type { BlockMeta } from './segment-format.js';
 import type { DecodedBlock, Segment } from './segment.js';
 
 export class BlockCache {
@@ -50,5 +51,32 @@ export class BlockCache {
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+  }
+}
+
+/** Least-recently-used inflated row bitmaps of every segment of an index, bounded by their bytes. */
+export class BitmapCache {
+  private readonly entries = new Map<BlockMeta, Uint8Array | null>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The block's bitmaps, inflated by `inflate` when not cached. */
+  get(block: BlockMeta, inflate: () => Uint8Array | null): Uint8Array | null {
+    const cached = this.entries.get(block);
+    if (cached !== undefined) {
+      this.entries.delete(block);
+      this.entries.set(block, cached);
+      return cached;
+    }
+    const bitmaps = inflate();
+    this.entries.set(block, bitmaps);
+    this.bytes += bitmaps?.length ?? 0;
+    for (const [oldBlock, old] of this.entries) {
+      if (this.bytes <= this.maxBytes || oldBlock === block) break;
+      this.entries.delete(oldBlock);
+      this.bytes -= old?.length ?? 0;
+    }
+    return bitmaps;
   }
 }

@@ -8,12 +8,37 @@ import { compiledRegex, valueMatches } from '../../../shared/logs/query-match.js
 import { containsTokens, isTokenCode, tokenize } from '../../../shared/logs/tokens.js';
 import type { BlockMeta } from './segment-format.js';
 import type { DecodedBlock, Segment } from './segment.js';
-import { bloomHas } from './token-table.js';
-import { fieldHashes, prefixHashes, tokenHashes } from './token-hash.js';
+import { repeatHashes } from './token-table.js';
+import { LONG_PREFIX_LENGTH, PREFIX_LENGTH, fieldHashes, pairHashes, prefixHashes, tokenHashes } from './token-hash.js';
 
 type TextNode = Extract<QueryNode, { kind: 'text' }>;
 type FieldNode = Extract<QueryNode, { kind: 'field' }>;
 type RegexNode = Extract<QueryNode, { kind: 'regex' }>;
+
+/** Postings keys of a text node: its whole words, their adjacent pairs, its prefix cut to each stored length (longest first). */
+interface TextKeys {
+  words: Array<[number, number]>;
+  pairs: Array<[number, number]>;
+  /** Keys of the rows repeating each word. */
+  repeats: Array<[number, number]>;
+  prefixes: Array<[number, number]>;
+  /** The prefix is no longer than the longest stored: its bitmap is exact. */
+  exactPrefix: boolean;
+}
+
+const hasBit = (bitmap: Uint8Array, row: number) => (bitmap[row >> 3] & (1 << (row & 7))) !== 0;
+
+function isEmpty(bitmap: Uint8Array): boolean {
+  for (let i = 0; i < bitmap.length; i++) if (bitmap[i] !== 0) return false;
+  return true;
+}
+
+/** A copy by `set` (a bulk copy; `new Uint8Array(buffer)` copies element by element). */
+function copyOf(bitmap: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bitmap.length);
+  copy.set(bitmap);
+  return copy;
+}
 
 /** Per-query precomputation: hashes of words, label predicates per segment stream. */
 export class QueryPlan {
@@ -21,6 +46,21 @@ export class QueryPlan {
   private readonly streamMatches = new Map<Segment, Map<FieldNode, Uint8Array>>();
 
   constructor(readonly root: QueryNode) {}
+
+  /**
+   * Bitmaps built while answering one block from its filters are bump-allocated here and dropped together when the
+   * next block starts: allocating many small typed arrays (each with its own backing store) dominated the time.
+   */
+  private readonly scratchSpace = new Uint8Array(1 << 16);
+  private scratchUsed = 0;
+
+  /** A zeroed bitmap of `length` bytes valid until the next countWithoutReading or evaluateText call. */
+  private scratch(length: number): Uint8Array {
+    if (this.scratchUsed + length > this.scratchSpace.length) return new Uint8Array(length);
+    const bits = this.scratchSpace.subarray(this.scratchUsed, this.scratchUsed + length);
+    this.scratchUsed += length;
+    return bits.fill(0);
+  }
 
   /** Whether any row of the block could match: false means skip it unread. */
   mayMatch(segment: Segment, block: BlockMeta, node: QueryNode = this.root): boolean {
@@ -52,6 +92,7 @@ export class QueryPlan {
    */
   countWithoutReading(segment: Segment, block: BlockMeta, range: { fromNs?: bigint; toNs?: bigint }): number | null {
     if ((range.fromNs !== undefined && block.minTs < range.fromNs) || (range.toNs !== undefined && block.maxTs >= range.toNs)) return null;
+    this.scratchUsed = 0;
     const bits = this.filterBits(segment, block, this.root);
     if (bits === null) return null;
     let count = 0;
@@ -63,7 +104,7 @@ export class QueryPlan {
   private filterBits(segment: Segment, block: BlockMeta, node: QueryNode): Uint8Array | null {
     const rows = block.rows;
     const uniform = (value: 0 | 1) => {
-      const bits = new Uint8Array(Math.ceil(rows / 8));
+      const bits = this.scratch(Math.ceil(rows / 8));
       if (value === 1) {
         bits.fill(0xff);
         if (rows % 8 !== 0) bits[bits.length - 1] = (1 << rows % 8) - 1;
@@ -78,7 +119,8 @@ export class QueryPlan {
         const parts = node.children.map((child) => this.filterBits(segment, block, child));
         if (parts.some((part) => part === null)) return null;
         const out = uniform(node.kind === 'and' ? 1 : 0);
-        for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] = node.kind === 'and' ? out[i] & part[i] : out[i] | part[i];
+        if (node.kind === 'and') for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] &= part[i];
+        else for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] |= part[i];
         return out;
       }
       case 'not': {
@@ -100,11 +142,10 @@ export class QueryPlan {
         return matching === 0 ? uniform(0) : matching === block.streams.length ? uniform(1) : null;
       }
       case 'text': {
-        if (!this.mayMatch(segment, block, node)) return uniform(0);
-        if (node.tokens.length !== 1 || node.prefix) return null;
-        const [h1, h2] = this.filterKeys(node)[0];
-        const bitmap = segment.posting(block, h1, h2);
-        return bitmap ? new Uint8Array(bitmap) : null;
+        // a bitmap implies the words are there: the bloom filter is only asked when none applies
+        const postings = this.textPostings(segment, block, node);
+        if (!postings) return this.mayMatch(segment, block, node) ? null : uniform(0);
+        return !postings.unsure || isEmpty(postings.unsure) ? postings.rows : null;
       }
       case 'regex':
         return this.mayMatch(segment, block, node) ? null : uniform(0);
@@ -129,9 +170,8 @@ export class QueryPlan {
   }
 
   private filterHas(segment: Segment, block: BlockMeta, node: TextNode | RegexNode | FieldNode): boolean {
-    const bloom = segment.bloom(block);
-    if (!bloom) return true;
-    return this.filterKeys(node).every(([h1, h2]) => bloomHas(bloom, h1, h2));
+    for (const [h1, h2] of this.filterKeys(node)) if (!segment.mayHold(block, h1, h2)) return false;
+    return true;
   }
 
   private filterKeys(node: TextNode | RegexNode | FieldNode): Array<[number, number]> {
@@ -144,7 +184,7 @@ export class QueryPlan {
         const prefix = node.prefix ? prefixHashes(node.tokens[node.tokens.length - 1]) : undefined;
         if (prefix) keys.push(prefix);
       } else if (node.kind === 'regex') {
-        for (const literal of node.literals) keys.push(...boundedTokens(literal).map(tokenHashes));
+        for (const literal of node.literals) keys.push(...tokenize(literal, true).filter((token) => tokenize(token).length === 1).map(tokenHashes));
       } else {
         keys.push(fieldHashes(node.field, node.value));
       }
@@ -217,16 +257,20 @@ export class QueryPlan {
 
   private evaluateText(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: TextNode): Uint8Array {
     const out = new Uint8Array(mask.length);
-    const wholeWords = node.prefix ? node.tokens.length - 1 : node.tokens.length;
-    const candidates = this.postingCandidates(segment, block.meta, node, Infinity);
-    if (candidates && wholeWords === 1 && node.tokens.length === 1) {
-      for (const row of candidates) out[row] = mask[row];
-      return out;
-    }
+    this.scratchUsed = 0;
+    const postings = this.textPostings(segment, block.meta, node);
     let rows = mask;
-    if (candidates) {
+    if (postings) {
       rows = new Uint8Array(mask.length);
-      for (const row of candidates) rows[row] = mask[row];
+      let unsureRows = 0;
+      for (let row = 0; row < mask.length; row++) {
+        if (!mask[row] || !hasBit(postings.rows, row)) continue;
+        if (postings.unsure && hasBit(postings.unsure, row)) {
+          rows[row] = 1;
+          unsureRows++;
+        } else out[row] = 1;
+      }
+      if (unsureRows === 0) return out;
     }
     if (block.meta.ascii) {
       scanAscii(block, this.wordsRegex(node), rows, out, node.prefix);
@@ -252,17 +296,96 @@ export class QueryPlan {
     return regex;
   }
 
+  private readonly textKeys = new Map<TextNode, TextKeys>();
+
+  private textKeysOf(node: TextNode): TextKeys {
+    let keys = this.textKeys.get(node);
+    if (!keys) {
+      const words = (node.prefix ? node.tokens.slice(0, -1) : node.tokens).map(tokenHashes);
+      const pairs = words.slice(1).map((word, i) => pairHashes(words[i], word));
+      const last = node.tokens[node.tokens.length - 1];
+      const prefixes: Array<[number, number]> = [];
+      if (node.prefix) for (let length = Math.min(last.length, LONG_PREFIX_LENGTH); length >= PREFIX_LENGTH; length--) prefixes.push(prefixHashes(last, length)!);
+      keys = { words, pairs, repeats: words.map(([h1, h2]) => repeatHashes(h1, h2)), prefixes, exactPrefix: last.length <= LONG_PREFIX_LENGTH };
+      this.textKeys.set(node, keys);
+    }
+    return keys;
+  }
+
   /**
-   * Rows (ascending) that hold every one of the first `count` words of `node` according to the block's word bitmaps
-   * (exact for those words); null when none of them has a bitmap.
+   * What the block's bitmaps say about a text node: `rows` (a bitmap) holds every matching row, `unsure` those of
+   * them that must still be checked against the text (null: none, `rows` is exact); null when no bitmap applies.
+   * A word's bitmap is exact; so is a prefix's of the same length, and an adjacent pair's for a two-word phrase.
+   * A longer phrase is exact in the rows where each of its words occurs once (in none of their repeat bitmaps).
    */
-  private postingCandidates(segment: Segment, block: BlockMeta, node: TextNode | RegexNode, count: number): Uint32Array | null {
-    const keys = this.filterKeys(node);
-    let combined: Uint8Array | null = null;
-    for (let k = 0; k < count && k < keys.length; k++) {
-      const bitmap = segment.posting(block, keys[k][0], keys[k][1]);
+  private textPostings(segment: Segment, block: BlockMeta, node: TextNode): { rows: Uint8Array; unsure: Uint8Array | null } | null {
+    const keys = this.textKeysOf(node);
+    // the first bitmap is used as is (segment-owned, never written), a copy made only to AND another into it
+    let rows: Uint8Array | null = null;
+    let owned = false;
+    const and = (bitmap: Uint8Array) => {
+      if (!rows) rows = bitmap;
+      else {
+        if (!owned) {
+          const copy = this.scratch(rows.length);
+          copy.set(rows);
+          rows = copy;
+          owned = true;
+        }
+        for (let i = 0; i < rows.length; i++) rows[i] &= bitmap[i];
+      }
+    };
+    let pairsFound = 0;
+    for (const [h1, h2] of keys.pairs) {
+      const bitmap = segment.posting(block, h1, h2);
+      if (bitmap) {
+        and(bitmap);
+        pairsFound++;
+      }
+    }
+    // all pairs found imply their words: those bitmaps then only need to exist, and only for longer phrases
+    const pairsCover = pairsFound > 0 && pairsFound === keys.pairs.length;
+    let wordsFound = 0;
+    if (!pairsCover) {
+      for (const [h1, h2] of keys.words) {
+        const bitmap = segment.posting(block, h1, h2);
+        if (!bitmap) continue;
+        wordsFound++;
+        and(bitmap);
+      }
+    } else if (keys.words.length > 2) for (const [h1, h2] of keys.words) if (segment.hasPosting(block, h1, h2)) wordsFound++;
+    let prefixExact = false;
+    for (let i = 0; i < keys.prefixes.length; i++) {
+      const bitmap = segment.posting(block, keys.prefixes[i][0], keys.prefixes[i][1]);
       if (!bitmap) continue;
-      if (!combined) combined = new Uint8Array(bitmap);
+      and(bitmap);
+      prefixExact = i === 0 && keys.exactPrefix;
+      break;
+    }
+    if (!rows) return null;
+    const found: Uint8Array = rows;
+    if (node.prefix) return { rows: found, unsure: node.tokens.length === 1 && prefixExact ? null : found };
+    if (node.tokens.length === 1) return { rows: found, unsure: null };
+    if (!pairsCover) return { rows: found, unsure: found };
+    if (node.tokens.length === 2) return { rows: found, unsure: null };
+    if (wordsFound < keys.words.length) return { rows: found, unsure: found };
+    let unsure: Uint8Array | null = null;
+    for (const [h1, h2] of keys.repeats) {
+      const repeats = segment.posting(block, h1, h2);
+      if (!repeats) continue;
+      unsure ??= this.scratch(found.length);
+      for (let i = 0; i < unsure.length; i++) unsure[i] |= found[i] & repeats[i];
+    }
+    return { rows: found, unsure };
+  }
+
+  /** Rows (ascending) holding every bounded word of a regex's literals according to the block's word bitmaps; null when none has one. */
+  private regexCandidates(segment: Segment, block: BlockMeta, node: RegexNode): Uint32Array | null {
+    let combined: Uint8Array | null = null;
+    for (const [h1, h2] of this.filterKeys(node)) {
+      const bitmap = segment.posting(block, h1, h2);
+      if (!bitmap) continue;
+      if (!combined) combined = copyOf(bitmap);
       else for (let i = 0; i < combined.length; i++) combined[i] &= bitmap[i];
     }
     if (!combined) return null;
@@ -282,7 +405,7 @@ export class QueryPlan {
   }
 
   private evaluateRegex(segment: Segment, block: DecodedBlock, mask: Uint8Array, node: RegexNode): Uint8Array {
-    const candidates = this.postingCandidates(segment, block.meta, node, Infinity);
+    const candidates = this.regexCandidates(segment, block.meta, node);
     if (!candidates) return evaluateRegex(block, mask, node);
     const out = new Uint8Array(mask.length);
     const regex = compiledRegex(node.source, node.flags);
@@ -395,20 +518,4 @@ function evaluateRegex(block: DecodedBlock, mask: Uint8Array, node: RegexNode): 
   if (longest.length > 0 && !caseless && (block.meta.ascii ? block.text().indexOf(longest) : block.messages().indexOf(longest)) < 0) return out;
   for (let i = 0; i < out.length; i++) if (mask[i] && regex.test(block.message(i))) out[i] = 1;
   return out;
-}
-
-/** Tokens of a regex literal that are whole words in every match: separated on both sides inside the literal. */
-export function boundedTokens(literal: string): string[] {
-  const lower = literal.toLowerCase();
-  const tokens: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= lower.length; i++) {
-    const inside = i < lower.length && isTokenCode(lower.charCodeAt(i));
-    if (inside && start < 0) start = i;
-    else if (!inside && start >= 0) {
-      if (start > 0 && i < lower.length) tokens.push(lower.slice(start, i));
-      start = -1;
-    }
-  }
-  return tokens.filter((token) => tokenize(token).length === 1);
 }

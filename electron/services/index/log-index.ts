@@ -26,10 +26,10 @@ import { isAtomicTempFile, removeDurably } from '../storage/atomic-file.js';
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, isLabelField } from './block-eval.js';
-import { BlockCache } from './block-cache.js';
+import { BitmapCache, BlockCache } from './block-cache.js';
 import { decodeBatchColumns, decodeRecordBatch, encodeRecordBatch, labelsKey, validateRecord } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta, type SealColumns } from './segment-format.js';
-import { BlockDamagedError, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
+import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
   /** Unsealed records that trigger sealing them into a segment. */
@@ -44,6 +44,8 @@ export interface LogIndexOptions {
   /** Oldest segments are deleted beyond these limits (checked after each seal and on open). */
   retention?: { maxBytes?: number; maxAgeNs?: bigint };
   blockCacheBytes?: number;
+  /** Inflated row bitmaps kept for queries, across all segments. */
+  bitmapCacheBytes?: number;
   /** Rows per block (tests use small blocks). */
   blockRows?: number;
   /** Clock for `last 15m` and retention (tests). */
@@ -163,6 +165,7 @@ const DEFAULTS = {
   mergeBelowRows: 32_768,
   mergeMinSegments: 4,
   blockCacheBytes: 128 * 1024 * 1024,
+  bitmapCacheBytes: DEFAULT_BITMAP_CACHE_BYTES,
 };
 const ORDER_SEGMENT = 2 ** 26;
 const ORDER_UNSEALED = 2 ** 52;
@@ -183,6 +186,8 @@ export class LogIndex implements LogIndexApi {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
   private readonly cache: BlockCache;
+  /** Shared by every segment of this index. */
+  private readonly bitmaps: BitmapCache;
   private readonly damage: DamageReport[] = [];
   private readonly damagedSegments = new Set<Segment>();
   /** `${segment id}:${block}` of blocks found damaged: skipped from then on, so every answer agrees. */
@@ -197,8 +202,10 @@ export class LogIndex implements LogIndexApi {
     options: LogIndexOptions,
     private readonly walRepairs: number,
     private readonly lock: DirLock,
+    bitmaps: BitmapCache,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.bitmaps = bitmaps;
     this.cache = new BlockCache(this.options.blockCacheBytes);
     this.nextSegmentId = 1;
   }
@@ -220,6 +227,7 @@ export class LogIndex implements LogIndexApi {
     const segmentDir = join(dir, 'segments');
     const damage: DamageReport[] = [];
     const opened: Segment[] = [];
+    const bitmaps = new BitmapCache(options.bitmapCacheBytes ?? DEFAULTS.bitmapCacheBytes);
     for (const name of (await readdir(segmentDir)).sort()) {
       const path = join(segmentDir, name);
       if (isAtomicTempFile(name)) {
@@ -228,9 +236,12 @@ export class LogIndex implements LogIndexApi {
       }
       if (!/^seg-\d+\.fks$/.test(name)) continue;
       try {
-        opened.push(Segment.open(path));
+        opened.push(Segment.open(path, bitmaps));
       } catch (error) {
-        if (!(error instanceof SegmentDamagedError)) throw error;
+        if (!(error instanceof SegmentDamagedError)) {
+          for (const segment of opened) segment.close();
+          throw error;
+        }
         damage.push({ file: path, reason: `segment unreadable: ${error.message}` });
       }
     }
@@ -245,7 +256,7 @@ export class LogIndex implements LogIndexApi {
     const coveredGeneration = Math.max(0, ...segments.map((segment) => segment.footer.walGeneration));
     const { wal, frames, repairs } = await WriteAheadLog.open(join(dir, 'wal'), { firstGeneration: coveredGeneration + 1 });
     await wal.dropThrough(coveredGeneration);
-    const index = new LogIndex(dir, wal, options, repairs.length, lock);
+    const index = new LogIndex(dir, wal, options, repairs.length, lock, bitmaps);
     index.damage.push(...damage, ...repairs.map((repair) => ({ file: repair.file, reason: `WAL tail cut: ${repair.reason} (${repair.truncatedBytes} unacknowledged bytes)` })));
     index.segments = segments.sort((a, b) => a.id - b.id);
     for (const segment of segments) index.trackSegment(segment);
@@ -416,7 +427,7 @@ export class LogIndex implements LogIndexApi {
     for (const { segment, blockIndex, block } of this.candidateBlocks(plan, range)) {
       const quick = plan.countWithoutReading(segment, block, range);
       if (quick !== null) {
-        total += quick;
+        if (this.verify(segment, blockIndex)) total += quick;
         continue;
       }
       const matched = this.matchBlock(plan, segment, blockIndex, range);
@@ -526,6 +537,7 @@ export class LogIndex implements LogIndexApi {
     range: TimeRange,
     narrow?: (decoded: DecodedBlock, mask: Uint8Array) => void,
   ): { decoded: DecodedBlock; rows: Uint8Array } | null {
+    if (!this.verify(segment, blockIndex)) return null;
     const decoded = this.cache.get(segment, blockIndex);
     try {
       const mask = rangeMask(decoded, range);
@@ -537,6 +549,21 @@ export class LogIndex implements LogIndexApi {
       if (!(error instanceof BlockDamagedError)) throw error;
       this.reportBlockDamage(segment, blockIndex, error.message);
       return null;
+    }
+  }
+
+  /**
+   * Checks a block's checksums the first time it is used, even by an answer from its filters alone, so that a
+   * damaged block is left out of every answer; false (reported) when damaged.
+   */
+  private verify(segment: Segment, blockIndex: number): boolean {
+    try {
+      segment.verify(blockIndex);
+      return true;
+    } catch (error) {
+      if (!(error instanceof BlockDamagedError)) throw error;
+      this.reportBlockDamage(segment, blockIndex, error.message);
+      return false;
     }
   }
 
@@ -647,7 +674,7 @@ export class LogIndex implements LogIndexApi {
     const id = this.nextSegmentId++;
     const path = join(this.dir, 'segments', `seg-${String(id).padStart(10, '0')}.fks`);
     await writeSegment(path, { id, ...header }, rows, this.options.blockRows);
-    const segment = Segment.open(path);
+    const segment = Segment.open(path, this.bitmaps);
     this.segments.push(segment);
     this.trackSegment(segment);
     return segment;

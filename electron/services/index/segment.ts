@@ -6,12 +6,18 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
+import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
-import { SEGMENT_END, SEGMENT_MAGIC, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
+import { bloomHas } from './token-table.js';
+import { SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
 
+export const DEFAULT_BITMAP_CACHE_BYTES = 64 * 1024 * 1024;
+
 export class SegmentDamagedError extends Error {}
+/** A segment written by another version of the format: the index must be rebuilt (re-imported) to be read. */
+export class SegmentVersionError extends Error {}
 export class BlockDamagedError extends Error {}
 
 export class Segment {
@@ -19,6 +25,8 @@ export class Segment {
   readonly fileBytes: number;
   /** Null when the filter area failed its checksum: every block is then read. */
   private readonly filter: Buffer | null;
+  /** The filter area as 32-bit words (blooms and keys are aligned to them). */
+  private readonly filterWords: Uint32Array | null;
   readonly filterDamaged: boolean;
 
   private constructor(
@@ -27,14 +35,18 @@ export class Segment {
     readonly footer: SegmentFooter,
     filter: Buffer | null,
     fileBytes: number,
+    private readonly bitmaps: BitmapCache,
   ) {
     this.filter = filter;
+    this.filterWords = filter ? new Uint32Array(filter.buffer, filter.byteOffset, filter.length >> 2) : null;
     this.filterDamaged = filter === null;
     this.fileBytes = fileBytes;
     this.labels = footer.streams.map(labelsFromKey);
+    this.verified = new Uint8Array(footer.blocks.length);
   }
 
-  static open(path: string): Segment {
+  /** `bitmaps` is shared by the segments of one index; a lone segment (tests, tools) gets its own. */
+  static open(path: string, bitmaps = new BitmapCache(DEFAULT_BITMAP_CACHE_BYTES)): Segment {
     const fd = openSync(path, 'r');
     try {
       const size = fstatSync(fd).size;
@@ -47,13 +59,15 @@ export class Segment {
       const footerRaw = readAt(fd, footerStart, footerBytes);
       if (crc32(footerRaw) !== trailer.readUInt32LE(4)) throw new SegmentDamagedError('footer checksum mismatch');
       const footer = parseFooter(footerRaw);
-      if (footer.version !== 1) throw new SegmentDamagedError(`unknown segment version ${String(footer.version)}`);
+      if (footer.version !== SEGMENT_VERSION) {
+        throw new SegmentVersionError(`${path} has segment format ${String(footer.version)}, this FieldKit reads format ${SEGMENT_VERSION}: move the index folder away and import the logs again`);
+      }
       const filterRaw = readAt(fd, footer.filterOffset, footer.filterBytes);
       const filter = crc32(filterRaw) === footer.filterCrc ? Buffer.from(new Uint8Array(filterRaw)) : null;
-      return new Segment(path, fd, footer, filter, size);
+      return new Segment(path, fd, footer, filter, size, bitmaps);
     } catch (error) {
       closeSync(fd);
-      if (error instanceof SegmentDamagedError) throw error;
+      if (error instanceof SegmentDamagedError || error instanceof SegmentVersionError) throw error;
       throw new SegmentDamagedError((error as Error).message);
     }
   }
@@ -66,39 +80,76 @@ export class Segment {
     return basename(this.path);
   }
 
-  bloom(block: BlockMeta): Uint32Array | null {
-    if (!this.filter) return null;
-    return new Uint32Array(this.filter.buffer, this.filter.byteOffset + block.bloomOffset, block.bloomWords);
+  /** Whether the block's bloom filter may hold the key (true when the filter area is damaged). */
+  mayHold(block: BlockMeta, h1: number, h2: number): boolean {
+    return this.filterWords === null || bloomHas(this.filterWords, block.bloomOffset >> 2, block.bloomWords, h1, h2);
   }
 
-  /** The row bitmap of a frequent word, or null when the block keeps none for it. */
+  /** The row bitmap of a frequent key, or null when the block keeps none for it. */
   posting(block: BlockMeta, h1: number, h2: number): Uint8Array | null {
-    if (!this.filter) return null;
-    for (let i = 0; i < block.postingH1.length; i++) {
-      if (block.postingH1[i] === h1 && block.postingH2[i] === h2) {
-        const bitmaps = this.postingBitmaps(block);
-        const bytes = Math.ceil(block.rows / 8);
-        return bitmaps ? bitmaps.subarray(i * bytes, (i + 1) * bytes) : null;
-      }
-    }
-    return null;
+    const index = this.postingIndex(block, h1, h2);
+    if (index < 0) return null;
+    const bitmaps = this.postingBitmaps(block);
+    const bytes = Math.ceil(block.rows / 8);
+    return bitmaps ? new Uint8Array(bitmaps.buffer, bitmaps.byteOffset + index * bytes, bytes) : null;
   }
 
-  private readonly inflatedPostings = new Map<BlockMeta, Uint8Array | null>();
+  /** Whether the block keeps a row bitmap for the key. */
+  hasPosting(block: BlockMeta, h1: number, h2: number): boolean {
+    return this.postingIndex(block, h1, h2) >= 0 && this.postingBitmaps(block) !== null;
+  }
+
+  /** The position of the key in the block's sorted key table, or -1. */
+  private postingIndex(block: BlockMeta, h1: number, h2: number): number {
+    const words = this.filterWords;
+    if (!words || block.postingKeys === 0) return -1;
+    const count = block.postingKeys;
+    const first = (block.postingsOffset >> 2) - count * 2;
+    let low = 0;
+    let high = count - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const k1 = words[first + mid];
+      const k2 = words[first + count + mid];
+      if (k1 === h1 && k2 === h2) return mid;
+      if (k1 < h1 || (k1 === h1 && k2 < h2)) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
 
   /** A block's bitmaps, inflated on first use (null if they do not inflate: filters are then just not used). */
   private postingBitmaps(block: BlockMeta): Uint8Array | null {
-    let bitmaps = this.inflatedPostings.get(block);
-    if (bitmaps === undefined) {
+    return this.bitmaps.get(block, () => {
       try {
-        bitmaps = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
-        if (bitmaps.length !== block.postingH1.length * Math.ceil(block.rows / 8)) bitmaps = null;
+        const inflated = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
+        // plain Uint8Array views (not Buffers) keep the bitmap loops monomorphic
+        return inflated.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length) : null;
       } catch {
-        bitmaps = null;
+        return null;
       }
-      this.inflatedPostings.set(block, bitmaps);
+    });
+  }
+
+  private readonly verified: Uint8Array;
+
+  /** Checks the block's column checksums (once: later calls return at once); throws BlockDamagedError. */
+  verify(index: number): void {
+    if (this.verified[index] === 1) return;
+    const block = this.footer.blocks[index];
+    const columns: Array<[string, number]> = [['meta column', block.metaBytes], ['message column', block.messageBytes], ['fields column', block.fieldBytes]];
+    let bytes: Buffer;
+    try {
+      bytes = readAt(this.fd, block.offset, block.metaBytes + block.messageBytes + block.fieldBytes);
+    } catch (error) {
+      throw new BlockDamagedError(`block unreadable: ${(error as Error).message}`);
     }
-    return bitmaps;
+    let at = 0;
+    columns.forEach(([what, length], column) => {
+      if (crc32(bytes.subarray(at, at + length)) !== block.crcs[column]) throw new BlockDamagedError(`${what} checksum mismatch`);
+      at += length;
+    });
+    this.verified[index] = 1;
   }
 
   /** A lazy reader of one block: each column is read, checked and inflated on first use. */
