@@ -1,13 +1,35 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useCluster, type ClusterActions } from './cluster-store.js';
 import { formatInstant } from './cluster-model.js';
 import { ConnectionSelect } from './ConnectionSelect.js';
 
 type Adding = 'file' | 'server' | null;
 
+/** A one-line form with Add and Cancel; closes itself once `submit` succeeded (the store holds any error). */
+function InlineForm({ label, ready, submit, onDone, children }: { label: string; ready: boolean; submit(): Promise<void>; onDone(): void; children: ReactNode }) {
+  const busy = useCluster((s) => s.busy);
+  return (
+    <form
+      className="cluster-inline-form"
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit().then(() => !useCluster.getState().error && onDone());
+      }}
+    >
+      {children}
+      <button className="button primary" type="submit" disabled={!ready || !!busy}>
+        {busy || 'Add'}
+      </button>
+      <button className="button" type="button" onClick={onDone}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
 /** Adding contexts: a kubeconfig file on this laptop, or k3s.yaml fetched from a server over SSH. */
 export function AddContextForms({ actions, adding, onDone }: { actions: ClusterActions; adding: Adding; onDone(): void }) {
-  const busy = useCluster((s) => s.busy);
   const [path, setPath] = useState('');
   const [connectionId, setConnectionId] = useState('');
   const [name, setName] = useState('');
@@ -15,36 +37,16 @@ export function AddContextForms({ actions, adding, onDone }: { actions: ClusterA
   const validPort = /^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
   if (adding === 'file')
     return (
-      <form
-        className="cluster-inline-form"
-        aria-label="Add kubeconfig"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void actions.addFile(path.trim()).then(() => !useCluster.getState().error && onDone());
-        }}
-      >
+      <InlineForm label="Add kubeconfig" ready={!!path.trim()} submit={() => actions.addFile(path.trim())} onDone={onDone}>
         <label>
           Kubeconfig file on this machine
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="~/.kube/config" aria-label="Kubeconfig file" spellCheck={false} autoFocus />
         </label>
-        <button className="button primary" type="submit" disabled={!path.trim() || !!busy}>
-          {busy || 'Add'}
-        </button>
-        <button className="button" type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </form>
+      </InlineForm>
     );
   if (adding === 'server')
     return (
-      <form
-        className="cluster-inline-form"
-        aria-label="Add K3s server"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void actions.addFromServer(connectionId, Number(port), name.trim() || undefined).then(() => !useCluster.getState().error && onDone());
-        }}
-      >
+      <InlineForm label="Add K3s server" ready={!!connectionId && validPort} submit={() => actions.addFromServer(connectionId, Number(port), name.trim() || undefined)} onDone={onDone}>
         <ConnectionSelect label="K3s server connection" caption="K3s server (open SSH connection)" value={connectionId} onChange={setConnectionId} />
         <label>
           API port on the server
@@ -54,13 +56,7 @@ export function AddContextForms({ actions, adding, onDone }: { actions: ClusterA
           Name (optional)
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="site cluster" aria-label="Context name" />
         </label>
-        <button className="button primary" type="submit" disabled={!connectionId || !validPort || !!busy}>
-          {busy || 'Add'}
-        </button>
-        <button className="button" type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </form>
+      </InlineForm>
     );
   return null;
 }
