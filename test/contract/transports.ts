@@ -28,8 +28,9 @@ export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'fieldkit-test-'));
 }
 
-export async function overWebSocket(): Promise<Harness & { server: WebServer }> {
-  const dataDir = await tempDataDir();
+/** A backend behind the real WebSocket server, on a fresh temp data dir or on `existingDataDir` (left in place on close). */
+export async function overWebSocket(existingDataDir?: string): Promise<Harness & { server: WebServer }> {
+  const dataDir = existingDataDir ?? (await tempDataDir());
   const backend = await createBackend({ dataDir, version: 'test' });
   const server = await startWebServer({ router: backend.router, staticDir: join(dataDir, 'no-renderer') });
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
@@ -51,7 +52,7 @@ export async function overWebSocket(): Promise<Harness & { server: WebServer }> 
       socket.close();
       await server.close();
       await backend.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!existingDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

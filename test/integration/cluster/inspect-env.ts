@@ -1,32 +1,7 @@
-import { join } from 'node:path';
-import WebSocket from 'ws';
 import { expect } from 'vitest';
-import { createClient, type FieldkitClient } from '../../../shared/contract/client.js';
+import type { FieldkitClient } from '../../../shared/contract/client.js';
 import type { ClusterWatchEvent, EventView, NodeView, PodView } from '../../../shared/contract/cluster.js';
 import type { FieldkitError } from '../../../shared/contract/errors.js';
-import { webSocketPort } from '../../../shared/contract/ws-port.js';
-import { createBackend } from '../../../electron/backend/backend.js';
-import { startWebServer } from '../../../electron/server/web-server.js';
-
-/** A backend on an existing data dir behind the real WebSocket server (the data dir is left in place). */
-export async function backendOn(dataDir: string): Promise<{ client: FieldkitClient; close(): Promise<void> }> {
-  const backend = await createBackend({ dataDir, version: 'test' });
-  const server = await startWebServer({ router: backend.router, staticDir: join(dataDir, 'no-renderer') });
-  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
-  const port = webSocketPort(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return {
-    client: createClient(port),
-    async close() {
-      socket.close();
-      await server.close();
-      await backend.close();
-    },
-  };
-}
 
 /** A `cluster.watch` subscription that keeps every event and the state they add up to, as a UI would. */
 export class WatchRecorder {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterContextView } from '../../../shared/contract/cluster.js';
 import { startKubeApiServer, DEMO, type KubeApiServer } from '../../harness/kube-api/index.js';
 import { overWebSocket, type Harness } from '../../contract/transports.js';
-import { backendOn, WatchRecorder } from './inspect-env.js';
+import { WatchRecorder } from './inspect-env.js';
 
 let api: KubeApiServer;
 let harness: Harness;
@@ -149,7 +149,7 @@ describe('cluster.watch against the API test server', () => {
     const dataDir = join(scratch, 'restarted');
     await cp(harness.dataDir, dataDir, { recursive: true });
     await api.pause();
-    const restarted = await backendOn(dataDir);
+    const restarted = await overWebSocket(dataDir);
     try {
       const offline = new WatchRecorder(restarted.client, { contextId: context.contextId });
       await offline.untilState('offline');

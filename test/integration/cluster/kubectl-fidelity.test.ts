@@ -14,6 +14,8 @@ import { DEMO, startKubeApiServer, type KubeApiServer } from '../../harness/kube
 const KUBECTL = '/usr/bin/kubectl';
 const SDK_KUBECTLS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.33'].map((v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`).filter((p) => existsSync(p));
 const OLD_KUBECTL = SDK_KUBECTLS.find((p) => p.endsWith('1.28')) ?? SDK_KUBECTLS[0] ?? '';
+// Loud, not silent: the older builds come with the Google Cloud SDK these machines carry, not with .ci/setup.
+if (!OLD_KUBECTL) console.warn('kubectl-fidelity: SKIPPING the older-kubectl case: no /usr/lib/google-cloud-sdk/bin/kubectl.1.2x on this machine');
 
 interface Run {
   code: number;

@@ -241,14 +241,15 @@ describe('the Console section backend over the contract, against a socat pty pai
   });
 
   it('lets a pretend shell echo what is typed', async () => {
+    const opened = await harness.client.call('serial.open', { path: pair.a });
+    const console1 = attach(harness, opened.id, false);
     const shell = startEchoShell(pair.b);
     try {
-      const opened = await harness.client.call('serial.open', { path: pair.a });
-      const console1 = attach(harness, opened.id, false);
       await harness.client.call('serial.write', { sessionId: opened.id, data: b64('help\r') });
       await until(() => console1.text().includes('you said: help'), 'the echo');
-      await harness.client.call('serial.close', { sessionId: opened.id });
     } finally {
+      console1.stop();
+      await harness.client.call('serial.close', { sessionId: opened.id });
       await shell.close();
     }
   });
