@@ -15,6 +15,12 @@ export function parseBaud(text: string | undefined, fallback = 115200): number {
   return n;
 }
 
+export function parseTimeoutSeconds(text: string | undefined): number {
+  const seconds = Number(text);
+  if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${text}".`);
+  return seconds;
+}
+
 /**
  * Opens a session whose received lines go into the log index and whose bytes go into a capture file under the
  * data dir, runs `use`, and closes both (everything captured is durable when this returns).
@@ -104,8 +110,7 @@ export const serialSendCommand: Command = {
     if (!values.port) throw new UsageError('--port is required.');
     if (positionals.length === 0) throw new UsageError('give the file to send.');
     if (protocol !== 'ymodem' && positionals.length > 1) throw new UsageError(`${protocol} sends one file; use ymodem for several.`);
-    const timeout = Number(values.timeout);
-    if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}".`);
+    const timeout = parseTimeoutSeconds(values.timeout);
     const baud = parseBaud(values.baud);
     const files = await loadFiles(positionals);
     const result = await withSerialSession(ctx, values.port, baud, (session) =>

@@ -3,7 +3,7 @@ import { parseAddress } from '../../../shared/serial/uboot-parse.js';
 import { loadFiles } from '../../services/serial/transfer.js';
 import { UbootConsole } from '../../services/serial/uboot.js';
 import { UsageError, type Command } from '../command.js';
-import { parseBaud, progressLine, withSerialSession } from './serial.js';
+import { parseBaud, parseTimeoutSeconds, progressLine, withSerialSession } from './serial.js';
 
 export const ubootLoadCommand: Command = {
   name: 'uboot load',
@@ -19,8 +19,7 @@ export const ubootLoadCommand: Command = {
     const addr = values.addr === undefined ? null : parseAddress(values.addr);
     if (addr === null) throw new UsageError(`--addr must be an address like 0x40200000, got "${values.addr ?? ''}".`);
     if (positionals.length !== 1) throw new UsageError('give exactly one file to load.');
-    const timeout = Number(values.timeout);
-    if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}".`);
+    const timeout = parseTimeoutSeconds(values.timeout);
     const [file] = await loadFiles(positionals);
     const result = await withSerialSession(ctx, values.port, parseBaud(values.baud), async (session) => {
       const uboot = new UbootConsole(session, { prompt: values.prompt });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -7,7 +6,7 @@ import { FieldkitError } from '../../../shared/contract/errors.js';
 import { parseProxyJump, formatDestination } from '../../../shared/ssh/destination.js';
 import { listAliases, parseSshConfig, resolveHost, type SshConfigProblem } from '../../../shared/ssh/ssh-config.js';
 import type { SshProfile } from '../../../shared/ssh/types.js';
-import { writePrivateFile } from './private-file.js';
+import { readPrivateJson, writePrivateFile } from './private-file.js';
 import type { SecretStore } from './secrets.js';
 
 const authSchema = z.discriminatedUnion('kind', [
@@ -46,20 +45,7 @@ export class ProfileStore {
   ) {}
 
   async list(): Promise<SshProfile[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = fileSchema.safeParse(json);
+    const parsed = fileSchema.safeParse(await readPrivateJson(this.file, { version: 1, profiles: [] }));
     if (!parsed.success) throw new FieldkitError('failed', `${this.file} is not a valid profiles file`, 'Restore it from a backup or remove it.');
     return parsed.data.profiles;
   }

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from './private-file.js';
+import { readPrivateJson, writePrivateFile } from './private-file.js';
 
 /** Where passwords and passphrases live. Profiles only hold a reference (the profile id plus a purpose). */
 export interface SecretStore {
@@ -64,19 +63,7 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   private async read(): Promise<Record<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw e;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = await readPrivateJson(this.file, {});
     if (typeof parsed !== 'object' || parsed === null) throw new Error(`${this.file}: not a secrets file`);
     return parsed as Record<string, string>;
   }
