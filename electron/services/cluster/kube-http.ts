@@ -29,7 +29,7 @@ export interface LineStreamOptions extends RequestOptions {
 
 const DEFAULT_IDLE_MS = 30_000;
 
-function readBody(res: IncomingMessage): Promise<string> {
+export function readBody(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     res.setEncoding('utf8');

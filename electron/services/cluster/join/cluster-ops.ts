@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeOk, kubeRequest, type KubePod } from './kube.js';
+import type { KubePod } from '../../../../shared/cluster/kube-objects.js';
+import { kubeOk, kubeRequest } from './kube.js';
 
 const MERGE_PATCH = 'application/merge-patch+json';
 

@@ -1,6 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import http from 'node:http';
-import https from 'node:https';
+import type { KubeNode } from '../../../../shared/cluster/kube-objects.js';
+import { KubeHttp, readBody } from '../kube-http.js';
 
 /** The few API calls the join needs, with the response's `Date` header (the server's clock) and status kept. */
 export interface KubeResponse {
@@ -15,37 +15,20 @@ export async function kubeRequest(
   path: string,
   opts: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
 ): Promise<KubeResponse> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const url = new URL(cluster.server.replace(/\/$/, '') + path);
   const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  const options: https.RequestOptions = {
-    method,
-    headers: { Accept: 'application/json', ...(data !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json' } : {}) },
-    timeout: opts.timeoutMs ?? 15_000,
-  };
-  await kc.applyToHTTPSOptions(options);
-  const transport = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, date: res.headers.date, body });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${cluster.server} did not answer in time`)));
-    req.on('error', reject);
-    req.end(data);
+  const res = await new KubeHttp(kc).open(method, path, {
+    body: data,
+    contentType: data === undefined ? undefined : (opts.contentType ?? 'application/json'),
+    idleTimeoutMs: opts.timeoutMs ?? 15_000,
   });
+  const text = await readBody(res);
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.statusCode ?? 0, date: res.headers.date, body };
 }
 
 /** Throws the API's own message for anything but the accepted statuses. */
@@ -56,25 +39,13 @@ export async function kubeOk(kc: KubeConfig, method: string, path: string, opts:
   throw new Error(`${method} ${path}: ${message}`);
 }
 
-export interface KubeNode {
-  metadata?: { name?: string; uid?: string };
-  spec?: { unschedulable?: boolean };
-  status?: { addresses?: { type?: string; address?: string }[]; conditions?: { type?: string; status?: string }[] };
-}
-
-export interface KubePod {
-  metadata?: { name?: string; namespace?: string; ownerReferences?: { kind?: string }[]; annotations?: Record<string, string> };
-  spec?: { nodeName?: string };
-  status?: { phase?: string };
-}
-
 export async function listNodes(kc: KubeConfig): Promise<{ nodes: KubeNode[]; date: string | undefined; resourceVersion: string | undefined }> {
   const res = await kubeOk(kc, 'GET', '/api/v1/nodes');
   const body = res.body as { items?: KubeNode[]; metadata?: { resourceVersion?: string } };
   return { nodes: body.items ?? [], date: res.date, resourceVersion: body.metadata?.resourceVersion };
 }
 
-export const isReady = (node: KubeNode) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const isReady = (node: KubeNode) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 export interface NodeRef {
   name: string;

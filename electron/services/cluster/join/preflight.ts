@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeNode } from '../../../../shared/cluster/kube-objects.js';
 import type { PreflightCheck } from '../../../../shared/contract/cluster.js';
 import {
   evaluatePreflight,
@@ -12,7 +13,7 @@ import {
   type PreflightContext,
 } from '../../../../shared/cluster/join/preflight.js';
 import type { SshSession } from '../../ssh/session.js';
-import { listNodes, type KubeNode } from './kube.js';
+import { listNodes } from './kube.js';
 
 export interface PreflightInput {
   server: string;
