@@ -1,6 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { joinPlanSchema, type JoinEvent, type JoinPlan } from '../../../shared/contract/cluster.js';
 import { parseDestination } from '../../../shared/ssh/destination.js';
@@ -9,6 +6,7 @@ import { IndexClient } from '../../services/index/index-client.js';
 import type { SshSession } from '../../services/ssh/session.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
 import { indexDir } from './index.js';
+import { target } from './cluster.js';
 import { asUsage, connect, CONNECTION_OPTIONS, CONNECTION_USAGE, type ConnectionValues } from './ssh.js';
 
 const OPTIONS = {
@@ -35,21 +33,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
-}
-
-function kubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
-  const path = file ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(path);
-  } catch (error) {
-    throw new UsageError(`cannot read the kubeconfig ${path} (${(error as Error).message}): the join needs it to check the node name and wait for Ready; pass --kubeconfig F`);
-  }
-  if (context) {
-    if (!kc.getContextObject(context)) throw new UsageError(`${path} has no context "${context}"`);
-    kc.setCurrentContext(context);
-  }
-  return kc;
 }
 
 function printer(ctx: CliContext) {
@@ -87,7 +70,7 @@ export const clusterJoinCommand: Command = {
     const tokenServer = values['token-from'] ? asUsage(() => parseDestination(values['token-from']!)) : undefined;
     const pasted = values.token === '-' ? await readStdin() : (values.token ?? (tokenServer ? undefined : process.env[TOKEN_ENV]));
     if (!tokenServer && !pasted) throw new UsageError(`no token: set ${TOKEN_ENV}, pipe it in with --token -, or read it from the server with --token-from USER@SERVER.`);
-    const kc = kubeConfig(values.kubeconfig, values.context);
+    const { kc } = await target(ctx, values);
     const connection: ConnectionValues = values;
 
     const sessions = new Map<string, SshSession>();

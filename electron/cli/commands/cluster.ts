@@ -21,7 +21,7 @@ const TARGET_OPTIONS = {
 } as const;
 const TARGET_USAGE = '[--kubeconfig FILE] [--context NAME]';
 
-interface Target {
+export interface Target {
   kc: KubeConfig;
   /** The context's name, which labels log lines of pods not on a node. */
   name: string;
@@ -30,7 +30,8 @@ interface Target {
 }
 
 /** `--kubeconfig` alone, else $KUBECONFIG / ~/.kube/config plus the contexts added in FieldKit; `--context` picks one. */
-async function target(ctx: CliContext, values: { kubeconfig?: string; context?: string; namespace?: string }): Promise<Target> {
+/** The cluster a command means: --kubeconfig [--context], else --context or the current one of every context FieldKit knows. */
+export async function target(ctx: CliContext, values: { kubeconfig?: string; context?: string; namespace?: string }): Promise<Target> {
   const pick = (kc: KubeConfig, name: string): Target => ({ kc, name, namespace: values.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default' });
   if (values.kubeconfig) {
     const contextName = values.context ?? loadKubeconfigFile(values.kubeconfig).getCurrentContext();
