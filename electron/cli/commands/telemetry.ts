@@ -6,7 +6,7 @@ import { importFile, type ImportFormat } from '../../services/telemetry/file-imp
 import { TelemetryStore, type SeriesInfo } from '../../services/telemetry/store.js';
 import { UsageError, type Command } from '../command.js';
 
-export const telemetryDir = (dataDir: string) => join(dataDir, 'telemetry');
+const telemetryDir = (dataDir: string) => join(dataDir, 'telemetry');
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '-');
 
 async function withStore<T>(dataDir: string, use: (store: TelemetryStore) => Promise<T>): Promise<T> {

@@ -10,3 +10,5 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
+
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

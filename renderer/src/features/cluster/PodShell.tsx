@@ -3,7 +3,8 @@ import { decodeBase64, encodeBase64 } from '../../../../shared/ssh/base64.js';
 import type { PodView } from '../../../../shared/contract/cluster.js';
 import { useClient } from '../../app/client-context.js';
 import { XtermView, type TerminalSize, type XtermHandle } from '../devices/XtermView.js';
-import { messageOf, useCluster } from './cluster-store.js';
+import { messageOf } from '../../app/format.js';
+import { useCluster } from './cluster-store.js';
 
 /** `/bin/sh` in the container on a TTY. Typing before the shell is open is kept and sent once it is. */
 export function PodShell({ pod, container, picker }: { pod: PodView; container: string; picker: ReactNode }) {

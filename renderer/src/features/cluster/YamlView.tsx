@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ClusterObjectKind } from '../../../../shared/contract/cluster.js';
 import { useClient } from '../../app/client-context.js';
-import { messageOf, useCluster } from './cluster-store.js';
+import { messageOf } from '../../app/format.js';
+import { useCluster } from './cluster-store.js';
 
 /** The object's YAML as the API serves it. */
 export function YamlView({ kind, namespace, name }: { kind: ClusterObjectKind; namespace?: string; name: string }) {

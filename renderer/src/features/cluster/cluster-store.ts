@@ -1,3 +1,4 @@
+import { messageOf } from '../../app/format.js';
 import { create } from 'zustand';
 import type { ClusterContextView, ClusterWatchEvent } from '../../../../shared/contract/cluster.js';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
@@ -83,7 +84,6 @@ export const useCluster = create<ClusterState>()(() => ({
 export const isReadOnly = (s: Pick<ClusterState, 'link'>) => s.link.state !== 'live';
 export const currentContext = (s: Pick<ClusterState, 'contexts' | 'contextId'>) => s.contexts?.find((c) => c.contextId === s.contextId);
 
-export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const withHint = (error: unknown) => {
   const hint = (error as { hint?: unknown }).hint;
   return typeof hint === 'string' && hint ? `${messageOf(error)} ${hint}` : messageOf(error);

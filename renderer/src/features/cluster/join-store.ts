@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AirgapBundle, MethodOutput } from '../../../../shared/contract/index.js';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
-import { messageOf } from './cluster-store.js';
+import { messageOf } from '../../app/format.js';
 import { applyJoinEvent, emptyJoinForm, endJoinRun, joinPlanOf, startJoinRun, type JoinForm, type JoinRun } from './join-model.js';
 
 export const WIZARD_STEPS = [

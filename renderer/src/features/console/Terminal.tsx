@@ -1,20 +1,13 @@
 import { FitAddon } from '@xterm/addon-fit';
-import { Terminal as XTerm, type ITheme } from '@xterm/xterm';
+import { Terminal as XTerm } from '@xterm/xterm';
 import { useEffect, useRef } from 'react';
 import { useClient } from '../../app/client-context.js';
 import { consoleActions, updateTab, useConsole } from './console-store.js';
 import { ConsoleFormatter, fromBase64, isMultiLine, pastedToWire, typedToWire } from './terminal-format.js';
 import { installCspSafeStyles } from '../../ui/xterm-csp.js';
+import { followPageTheme, pageMonoFont } from '../../ui/xterm-theme.js';
 
 installCspSafeStyles();
-
-const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-const themeFromPage = (): ITheme => ({
-  background: cssVar('--bg-sunken'),
-  foreground: cssVar('--text'),
-  cursor: cssVar('--accent'),
-  selectionBackground: cssVar('--accent-soft'),
-});
 
 /** Every mounted console, so the toolbar's Copy/Paste and the paste confirmation reach the right one. */
 const terminals = new Map<string, { term: XTerm; send(text: string): void }>();
@@ -41,12 +34,12 @@ export function Terminal({ sessionId, visible }: { sessionId: string; visible: b
   useEffect(() => {
     const actions = consoleActions(client);
     const term = new XTerm({
-      fontFamily: cssVar('--font-mono') || 'monospace',
+      fontFamily: pageMonoFont(),
       fontSize: 13,
       scrollback: 20_000,
       convertEol: false,
-      theme: themeFromPage(),
     });
+    const stopTheme = followPageTheme(term);
     const fitAddon = new FitAddon();
     term.loadAddon(fitAddon);
     term.open(host.current!);
@@ -107,13 +100,11 @@ export function Terminal({ sessionId, visible }: { sessionId: string; visible: b
 
     const resize = new ResizeObserver(() => host.current?.offsetParent && fitAddon.fit());
     resize.observe(host.current!);
-    const retheme = new MutationObserver(() => (term.options.theme = themeFromPage()));
-    retheme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
 
     return () => {
       stop();
       resize.disconnect();
-      retheme.disconnect();
+      stopTheme();
       terminals.delete(sessionId);
       term.dispose();
     };

@@ -1,14 +1,10 @@
 import { useState } from 'react';
 import { formatBytes } from '../../app/format.js';
+import { formatDuration } from '../logs/format.js';
 import { TRANSFER_PROTOCOLS, type TransferProtocol } from '../../../../shared/contract/serial-options.js';
 import type { ConsoleTab } from './console-store.js';
 
 const PROTOCOL_LABELS: Record<TransferProtocol, string> = { xmodem: 'XMODEM', xmodem1k: 'XMODEM-1K', ymodem: 'YMODEM' };
-
-export function formatEta(seconds: number): string {
-  const s = Math.ceil(seconds);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
 
 /** Send a file from this machine (start the receiver on the device first, e.g. `loady` or `rb`); progress, speed, ETA, cancel. */
 export function TransferPanel({ tab, onSend }: { tab: ConsoleTab; onSend(protocol: TransferProtocol, path: string): void }) {
@@ -54,7 +50,7 @@ export function TransferPanel({ tab, onSend }: { tab: ConsoleTab; onSend(protoco
               <progress max={last.totalSize || 1} value={last.totalSent} />
               <span>
                 {last.fileName}: {formatBytes(last.totalSent)} of {formatBytes(last.totalSize)} · {formatBytes(last.bytesPerSec)}/s
-                {running && last.etaSec !== null && ` · ${formatEta(last.etaSec)} left`}
+                {running && last.etaSec !== null && ` · ${formatDuration(last.etaSec)} left`}
                 {last.retries > 0 && ` · ${last.retries} retries`}
               </span>
               {last.type === 'done' && <span>{last.ok ? 'Sent.' : `Failed: ${last.detail ?? last.reason}`}</span>}

@@ -1,3 +1,4 @@
+import { messageOf } from '../../app/format.js';
 import { create } from 'zustand';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
 import type { PortInfo, SerialLineSettings, SerialSessionStatus, StreamEvent } from '../../../../shared/contract/index.js';
@@ -76,7 +77,6 @@ export const useConsole = create<ConsoleState>()(() => ({
   openError: null,
 }));
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function updateTab(id: string, change: Partial<ConsoleTab> | ((tab: ConsoleTab) => Partial<ConsoleTab>)): void {
   useConsole.setState((s) => ({ tabs: s.tabs.map((t) => (t.id === id ? { ...t, ...(typeof change === 'function' ? change(t) : change) } : t)) }));

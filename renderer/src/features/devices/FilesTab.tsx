@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { RemoteEntryView, TransferEvent } from '../../../../shared/contract/index.js';
 import { formatBytes } from '../../app/format.js';
 import { useClient } from '../../app/client-context.js';
-import { messageOf } from './devices-store.js';
+import { messageOf } from '../../app/format.js';
 import { describeTransfer } from './format.js';
 
 interface Transfer {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { decodeBase64, encodeBase64 } from '../../../../shared/ssh/base64.js';
 import { useClient } from '../../app/client-context.js';
-import { messageOf } from './devices-store.js';
+import { messageOf } from '../../app/format.js';
 import { XtermView, type TerminalSize, type XtermHandle } from './XtermView.js';
 
 /** A PTY shell on the gateway. Typing before the shell is open is kept and sent once it is. */

@@ -3,6 +3,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import { installCspSafeStyles } from '../../ui/xterm-csp.js';
+import { followPageTheme, pageMonoFont } from '../../ui/xterm-theme.js';
 
 installCspSafeStyles();
 
@@ -28,7 +29,6 @@ export interface XtermViewProps {
 }
 
 const encoder = new TextEncoder();
-const THEME = { background: '#0f1115', foreground: '#e6e9ee', cursor: '#4da3ff', selectionBackground: '#1b2b40' };
 
 /**
  * xterm.js fitted to its box, with Ctrl+Shift+C to copy the selection (Ctrl+C goes to the remote side as usual;
@@ -40,7 +40,8 @@ export function XtermView({ onReady, onInput, onResize, label }: XtermViewProps)
   callbacks.current = { onReady, onInput, onResize };
 
   useEffect(() => {
-    const term = new Terminal({ fontFamily: "'JetBrains Mono', ui-monospace, monospace", fontSize: 13, cursorBlink: true, scrollback: 10_000, theme: THEME });
+    const term = new Terminal({ fontFamily: pageMonoFont(), fontSize: 13, cursorBlink: true, scrollback: 10_000 });
+    const stopTheme = followPageTheme(term);
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(box.current!);
@@ -64,6 +65,7 @@ export function XtermView({ onReady, onInput, onResize, label }: XtermViewProps)
     term.focus();
     return () => {
       observer.disconnect();
+      stopTheme();
       subscriptions.forEach((s) => s.dispose());
       term.dispose();
     };

@@ -1,3 +1,4 @@
+import { messageOf } from '../../app/format.js';
 import { create } from 'zustand';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
 import type {
@@ -42,7 +43,6 @@ export const useDevices = create<DevicesState>()(() => ({
   notice: null,
 }));
 
-export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The live connection of a gateway, if any. */
 export const connectionOf = (connections: SshConnectionView[], profileId: string) => connections.find((c) => c.profileId === profileId);

@@ -1,3 +1,4 @@
+import { messageOf } from '../../app/format.js';
 import { create } from 'zustand';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
 import type { ImportProgress, ImportSummary, LogHit, LogsStats, MethodOutput } from '../../../../shared/contract/index.js';
@@ -54,7 +55,6 @@ export const useLogs = create<LogsState>()((set) => ({
   setDraft: (draft) => set({ draft }),
 }));
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 let generation = 0;
 
 /** The backend calls behind the Logs section; every action reads and writes the one store. */

@@ -1,12 +1,13 @@
 import { create } from 'zustand';
+import { messageOf } from '../../app/format.js';
 import { alignedWindow } from '../../../../shared/telemetry/downsample.js';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
 import type { SerialSessionStatus } from '../../../../shared/contract/serial.js';
-import type { ModbusSourceInput, MqttSourceInput, SerialSourceInput, TelemetryImportSummary, TelemetrySeries, TelemetrySession, TelemetrySource } from '../../../../shared/contract/telemetry.js';
+import type { IMPORT_FORMATS, ModbusSourceInput, MqttSourceInput, SerialSourceInput, TelemetryImportSummary, TelemetrySeries, TelemetrySession, TelemetrySource } from '../../../../shared/contract/telemetry.js';
 import { PlotBuffers } from './plot-buffers.js';
 import { RING_CAPACITY, type Segment } from './plot-data.js';
 
-export const HOUR = 3_600_000;
+const HOUR = 3_600_000;
 /** The longest live window drawn from the samples held here; wider windows come from the store's rollups. */
 export const LOCAL_SPAN = HOUR;
 export const SPANS = [
@@ -67,8 +68,6 @@ export const liveBuffers = new PlotBuffers();
 let replayBuffers = new PlotBuffers();
 export const activeBuffers = (): PlotBuffers => (useTelemetry.getState().replay ? replayBuffers : liveBuffers);
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** The backend calls behind the Telemetry section. */
 export function telemetryActions(client: FieldkitClient) {
   const { setState: set, getState: get } = useTelemetry;
@@ -97,6 +96,15 @@ export function telemetryActions(client: FieldkitClient) {
     if (!raw.truncated) return liveBuffers.seed(id, raw.ts, raw.values, from);
     const r = await client.call('telemetry.query', { id, from, to, buckets: SEED_BUCKETS });
     liveBuffers.seed(id, r.m4.ts, r.m4.values);
+  }
+
+  /** Starts a source, says so, and refreshes the lists; true when the source runs. */
+  async function startSource(start: () => Promise<TelemetrySource>, verb: string): Promise<boolean> {
+    set({ error: null });
+    const source = await attempt(start);
+    if (source) set({ notice: `${verb}: ${source.label}` });
+    await actions.refresh();
+    return source !== undefined;
   }
 
   const actions = {
@@ -173,26 +181,14 @@ export function telemetryActions(client: FieldkitClient) {
       if (to > from) set({ follow: false, window: { from, to } });
     },
 
-    async startMqtt(input: MqttSourceInput): Promise<boolean> {
-      set({ error: null });
-      const source = await attempt(() => client.call('telemetry.mqtt.start', input));
-      if (source) set({ notice: `Subscribed: ${source.label}` });
-      await actions.refresh();
-      return source !== undefined;
+    startMqtt(input: MqttSourceInput): Promise<boolean> {
+      return startSource(() => client.call('telemetry.mqtt.start', input), 'Subscribed');
     },
-    async startModbus(input: ModbusSourceInput): Promise<boolean> {
-      set({ error: null });
-      const source = await attempt(() => client.call('telemetry.modbus.start', input));
-      if (source) set({ notice: `Polling: ${source.label}` });
-      await actions.refresh();
-      return source !== undefined;
+    startModbus(input: ModbusSourceInput): Promise<boolean> {
+      return startSource(() => client.call('telemetry.modbus.start', input), 'Polling');
     },
-    async startSerial(input: SerialSourceInput): Promise<boolean> {
-      set({ error: null });
-      const source = await attempt(() => client.call('telemetry.serial.start', input));
-      if (source) set({ notice: `Decoding NMEA: ${source.label}` });
-      await actions.refresh();
-      return source !== undefined;
+    startSerial(input: SerialSourceInput): Promise<boolean> {
+      return startSource(() => client.call('telemetry.serial.start', input), 'Decoding NMEA');
     },
     /** Serial sessions open in the Console, which a serial source can read. */
     async serialSessions(): Promise<SerialSessionStatus[]> {
@@ -207,7 +203,7 @@ export function telemetryActions(client: FieldkitClient) {
       set({ sources, series });
     },
 
-    async importFile(input: { path: string; format: 'nmea' | 'csv' | 'jsonl' | 'kv'; device: string; sensor?: string }): Promise<TelemetryImportSummary | undefined> {
+    async importFile(input: { path: string; format: (typeof IMPORT_FORMATS)[number]; device: string; sensor?: string }): Promise<TelemetryImportSummary | undefined> {
       set({ error: null });
       const summary = await attempt(() => client.call('telemetry.import', input));
       if (summary) {
