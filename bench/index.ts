@@ -4,14 +4,14 @@
 // engine in its own child process (so that peak RSS is per engine), runs every query R times, checks that every
 // engine that answers a query returns the same count, and writes bench/results/index.json and index.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Level, LogRecord } from '../shared/logs/record.js';
-import { LogIndex, directoryBytes } from '../electron/services/index/log-index.js';
+import { LogIndex } from '../electron/services/index/log-index.js';
 
 const QUERY_NAMES = ['rare_term', 'common_term', 'phrase', 'prefix', 'field_time', 'regex_literal', 'regex_noliteral', 'negation', 'histogram_1m', 'top_values', 'newest_100'] as const;
 type QueryName = (typeof QUERY_NAMES)[number];
@@ -47,6 +47,14 @@ interface Line {
   file: (typeof FILES)[number];
   raw: string;
   record: LogRecord;
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }
 
 function rng(seed: number): () => number {
@@ -221,7 +229,7 @@ async function runFieldkit(lines: number, runs: number, work: string, rawBytes: 
   const started = performance.now();
   await index.close();
   ingestMs += performance.now() - started;
-  const indexBytes = await directoryBytes(dir);
+  const indexBytes = directoryBytes(dir);
   index = await LogIndex.open(dir, { idleSealMs: 0 });
   const openMs = (await index.stats()).openMs;
   const fieldQuery = `device:${FIELD_DEVICE} since:${FIELD_FROM} until:${FIELD_TO}`;

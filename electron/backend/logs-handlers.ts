@@ -54,7 +54,6 @@ export function summarize(report: ImportReport): ImportSummary {
   return { files: report.totals.files, records: report.totals.records, cancelled: report.cancelled, durationMs: report.durationMs, notes };
 }
 
-/** The Logs section's backend: the index on its worker thread, opened on first use. */
 const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
 const SPAN_PROBE_BUCKETS = 4096n;
 
@@ -76,7 +75,10 @@ async function matchSpan(idx: IndexClient, query: string, asked: { fromNs?: bigi
   };
 }
 
-/** `index` is the lazy opener of the one index: other producers (serial capture) append through it. */
+/**
+ * The Logs section's backend: the index on its worker thread, opened on first use. `index` is that lazy opener:
+ * other producers (serial capture) append through it.
+ */
 export function createLogsHandlers(dataDir: string): { handlers: LogsHandlers; index(): Promise<IndexClient>; close(): Promise<void> } {
   let opening: Promise<IndexClient> | undefined;
   const index = () => (opening ??= IndexClient.open(join(dataDir, 'index')));

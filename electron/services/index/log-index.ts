@@ -15,7 +15,7 @@
  * deleted. Merging rewrites small segments as one that names the ones it replaces. A crash between the steps leaves
  * data that open() de-duplicates by those two markers, so an acknowledged record is present exactly once.
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Level, LogLabels, LogRecord, LogSink } from '../../../shared/logs/record.js';
@@ -779,12 +779,4 @@ function decodeCursor(cursor: string): { ts: bigint; order: number } {
   const match = /^(\d+):(\d+)$/.exec(cursor);
   if (!match) throw new RangeError(`invalid cursor "${cursor}"`);
   return { ts: BigInt(match[1]), order: Number(match[2]) };
-}
-
-export async function directoryBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
 }

@@ -1,6 +1,6 @@
 import type { ParsedEntry } from './entry.js';
 import { journalEntry } from './journald.js';
-import { concatBytes } from './line-splitter.js';
+import { CappedBytes } from './line-splitter.js';
 import { decodeUtf8 } from './text.js';
 
 export interface ExportCounters {
@@ -23,17 +23,17 @@ type State = { kind: 'line' } | { kind: 'length'; name: string } | { kind: 'data
  */
 export class JournalExportReader {
   private state: State = { kind: 'line' };
-  private parts: Uint8Array[] = [];
-  private kept = 0;
-  private dropped = 0;
+  private readonly pending: CappedBytes;
   private values = new Map<string, string>();
   private truncatedEntry = 0;
   readonly counters: ExportCounters = { invalidUtf8: 0, truncatedFields: 0, malformed: 0 };
 
   constructor(
-    private readonly maxValueBytes: number,
+    maxValueBytes: number,
     private readonly onEntry: (entry: ParsedEntry, droppedBytes: number) => void,
-  ) {}
+  ) {
+    this.pending = new CappedBytes(maxValueBytes);
+  }
 
   push(chunk: Uint8Array): void {
     let pos = 0;
@@ -41,7 +41,7 @@ export class JournalExportReader {
   }
 
   end(): void {
-    if (this.state.kind === 'line' && (this.kept > 0 || this.dropped > 0)) this.fieldLine();
+    if (this.state.kind === 'line' && (this.pending.kept > 0 || this.pending.dropped > 0)) this.fieldLine();
     else if (this.state.kind === 'data') this.binaryValue(this.state.name);
     else if (this.state.kind === 'length') this.counters.malformed++;
     this.finishEntry();
@@ -54,18 +54,17 @@ export class JournalExportReader {
       case 'line': {
         const newline = chunk.indexOf(LF, pos);
         const end = newline === -1 ? chunk.length : newline;
-        this.keep(chunk.subarray(pos, end), newline === -1);
+        this.pending.add(chunk.subarray(pos, end), newline === -1);
         if (newline === -1) return chunk.length;
         this.fieldLine();
         return newline + 1;
       }
       case 'length': {
-        const take = Math.min(8 - this.kept, chunk.length - pos);
-        this.keep(chunk.subarray(pos, pos + take), true);
-        if (this.kept === 8) {
-          const bytes = concatBytes(this.parts, 8);
+        const take = Math.min(8 - this.pending.kept, chunk.length - pos);
+        this.pending.add(chunk.subarray(pos, pos + take), true);
+        if (this.pending.kept === 8) {
+          const { bytes } = this.pending.take();
           const remaining = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-          this.reset();
           this.state = { kind: 'data', name: state.name, remaining };
           if (remaining === 0n) this.binaryValue(state.name);
         }
@@ -74,7 +73,7 @@ export class JournalExportReader {
       case 'data': {
         const available = BigInt(chunk.length - pos);
         const take = Number(state.remaining < available ? state.remaining : available);
-        this.keep(chunk.subarray(pos, pos + take), true);
+        this.pending.add(chunk.subarray(pos, pos + take), true);
         state.remaining -= BigInt(take);
         if (state.remaining === 0n) this.binaryValue(state.name);
         return pos + take;
@@ -87,21 +86,6 @@ export class JournalExportReader {
     }
   }
 
-  private keep(part: Uint8Array, copy: boolean): void {
-    const room = this.maxValueBytes - this.kept;
-    const taken = part.length <= room ? part : part.subarray(0, room);
-    this.dropped += part.length - taken.length;
-    if (taken.length === 0) return;
-    this.parts.push(copy ? taken.slice() : taken);
-    this.kept += taken.length;
-  }
-
-  private reset(): void {
-    this.parts = [];
-    this.kept = 0;
-    this.dropped = 0;
-  }
-
   private text(bytes: Uint8Array): string {
     const decoded = decodeUtf8(bytes);
     if (decoded.invalidUtf8) this.counters.invalidUtf8++;
@@ -109,9 +93,7 @@ export class JournalExportReader {
   }
 
   private fieldLine(): void {
-    const bytes = concatBytes(this.parts, this.kept);
-    const dropped = this.dropped;
-    this.reset();
+    const { bytes, dropped } = this.pending.take();
     if (bytes.length === 0 && dropped === 0) {
       this.finishEntry();
       return;
@@ -127,10 +109,8 @@ export class JournalExportReader {
   }
 
   private binaryValue(name: string): void {
-    const value = this.text(concatBytes(this.parts, this.kept));
-    const dropped = this.dropped;
-    this.reset();
-    this.setValue(name, value, dropped);
+    const { bytes, dropped } = this.pending.take();
+    this.setValue(name, this.text(bytes), dropped);
     this.state = { kind: 'terminator' };
   }
 

@@ -23,37 +23,17 @@ export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8A
   return out;
 }
 
-/** Streaming LF splitter with a per-line byte cap, so memory stays bounded whatever the input. */
-export class LineSplitter {
+/** Bytes gathered across chunks up to a cap: what does not fit is counted, not kept, so memory stays bounded. */
+export class CappedBytes {
   private parts: Uint8Array[] = [];
-  private kept = 0;
-  private dropped = 0;
+  kept = 0;
+  dropped = 0;
 
-  constructor(
-    private readonly maxLineBytes: number,
-    private readonly onLine: (line: RawLine) => void,
-  ) {}
+  constructor(private readonly maxBytes: number) {}
 
-  push(chunk: Uint8Array): void {
-    let start = 0;
-    while (start < chunk.length) {
-      const newline = chunk.indexOf(LF, start);
-      if (newline === -1) {
-        this.keep(chunk.subarray(start), true);
-        return;
-      }
-      this.keep(chunk.subarray(start, newline), false);
-      this.emit(false);
-      start = newline + 1;
-    }
-  }
-
-  end(): void {
-    if (this.kept > 0 || this.dropped > 0) this.emit(true);
-  }
-
-  private keep(part: Uint8Array, copy: boolean): void {
-    const room = this.maxLineBytes - this.kept;
+  /** `copy` when `part` views a chunk that will not outlive this call. */
+  add(part: Uint8Array, copy: boolean): void {
+    const room = this.maxBytes - this.kept;
     const taken = part.length <= room ? part : part.subarray(0, room);
     this.dropped += part.length - taken.length;
     if (taken.length === 0) return;
@@ -61,13 +41,48 @@ export class LineSplitter {
     this.kept += taken.length;
   }
 
-  private emit(unterminated: boolean): void {
-    let bytes = concatBytes(this.parts, this.kept);
-    const crlf = !unterminated && this.dropped === 0 && bytes.length > 0 && bytes[bytes.length - 1] === CR;
-    if (crlf) bytes = bytes.subarray(0, bytes.length - 1);
-    this.onLine({ bytes, droppedBytes: this.dropped, crlf, unterminated });
+  /** What was gathered, and a fresh start. */
+  take(): { bytes: Uint8Array; dropped: number } {
+    const taken = { bytes: concatBytes(this.parts, this.kept), dropped: this.dropped };
     this.parts = [];
     this.kept = 0;
     this.dropped = 0;
+    return taken;
+  }
+}
+
+/** Streaming LF splitter with a per-line byte cap, so memory stays bounded whatever the input. */
+export class LineSplitter {
+  private readonly line: CappedBytes;
+
+  constructor(
+    maxLineBytes: number,
+    private readonly onLine: (line: RawLine) => void,
+  ) {
+    this.line = new CappedBytes(maxLineBytes);
+  }
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(LF, start);
+      if (newline === -1) {
+        this.line.add(chunk.subarray(start), true);
+        return;
+      }
+      this.line.add(chunk.subarray(start, newline), false);
+      this.emit(false);
+      start = newline + 1;
+    }
+  }
+
+  end(): void {
+    if (this.line.kept > 0 || this.line.dropped > 0) this.emit(true);
+  }
+
+  private emit(unterminated: boolean): void {
+    const { bytes, dropped } = this.line.take();
+    const crlf = !unterminated && dropped === 0 && bytes.length > 0 && bytes[bytes.length - 1] === CR;
+    this.onLine({ bytes: crlf ? bytes.subarray(0, bytes.length - 1) : bytes, droppedBytes: dropped, crlf, unterminated });
   }
 }
