@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 
 /** Reads a JSON file, or returns undefined when it does not exist yet. */
 export async function readJson(path: string): Promise<unknown> {
@@ -14,13 +15,5 @@ export async function readJson(path: string): Promise<unknown> {
 /** Replaces a JSON file so that a crash leaves either the old or the new content, never half of one. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const file = await open(tmp, 'w');
-  try {
-    await file.writeFile(JSON.stringify(value, null, 2) + '\n');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmp, path);
+  await writeFileAtomic(path, Buffer.from(JSON.stringify(value, null, 2) + '\n'));
 }
