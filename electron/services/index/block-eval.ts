@@ -5,11 +5,10 @@
 import { LEVELS } from '../../../shared/logs/record.js';
 import { levelMatches, type QueryNode } from '../../../shared/logs/query.js';
 import { compiledRegex, valueMatches } from '../../../shared/logs/query-match.js';
-import { containsTokens, isTokenCode, tokenize } from '../../../shared/logs/tokens.js';
+import { containsTokens, isTokenCode, tokenize, tokensAt } from '../../../shared/logs/tokens.js';
 import type { BlockMeta } from './segment-format.js';
 import type { DecodedBlock, Segment } from './segment.js';
-import { repeatHashes } from './token-table.js';
-import { LONG_PREFIX_LENGTH, PREFIX_LENGTH, fieldHashes, pairHashes, prefixHashes, tokenHashes } from './token-hash.js';
+import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, fieldHashes, groupRowsOf, pairHashes, prefixHashes, repeatHashes, tokenHashes } from './token-hash.js';
 
 type TextNode = Extract<QueryNode, { kind: 'text' }>;
 type FieldNode = Extract<QueryNode, { kind: 'field' }>;
@@ -45,17 +44,42 @@ export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
   private readonly streamMatches = new Map<Segment, Map<FieldNode, Uint8Array>>();
 
-  constructor(readonly root: QueryNode) {}
+  /** Keys every matching row holds (of the words, prefixes and fields the root requires), flat: h1, h2, h1, h2… */
+  private readonly required: Uint32Array;
+
+  constructor(readonly root: QueryNode) {
+    this.required = Uint32Array.from(this.requiredKeys(root).flat());
+  }
+
+  /** Whether the block may hold a match: its bloom filter first (one read per key), then the whole tree. */
+  mayMatchBlock(segment: Segment, block: BlockMeta): boolean {
+    return segment.mayHoldAll(block, this.required) && this.mayMatch(segment, block);
+  }
+
+  private requiredKeys(node: QueryNode): Array<[number, number]> {
+    switch (node.kind) {
+      case 'and':
+        return node.children.flatMap((child) => this.requiredKeys(child));
+      case 'text':
+      case 'regex':
+        return this.filterKeys(node);
+      case 'field':
+        return isLabelField(node.field) || node.prefix ? [] : this.filterKeys(node);
+      default:
+        return [];
+    }
+  }
 
   /**
    * Bitmaps built while answering one block from its filters are bump-allocated here and dropped together when the
    * next block starts: allocating many small typed arrays (each with its own backing store) dominated the time.
    */
-  private readonly scratchSpace = new Uint8Array(1 << 16);
+  private scratchSpace: Uint8Array | null = null;
   private scratchUsed = 0;
 
   /** A zeroed bitmap of `length` bytes valid until the next countWithoutReading or evaluateText call. */
   private scratch(length: number): Uint8Array {
+    this.scratchSpace ??= new Uint8Array(1 << 16);
     if (this.scratchUsed + length > this.scratchSpace.length) return new Uint8Array(length);
     const bits = this.scratchSpace.subarray(this.scratchUsed, this.scratchUsed + length);
     this.scratchUsed += length;
@@ -171,7 +195,30 @@ export class QueryPlan {
 
   private filterHas(segment: Segment, block: BlockMeta, node: TextNode | RegexNode | FieldNode): boolean {
     for (const [h1, h2] of this.filterKeys(node)) if (!segment.mayHold(block, h1, h2)) return false;
-    return true;
+    return node.kind !== 'text' || this.candidateGroups(segment, block, node) !== 0;
+  }
+
+  private readonly groupMasks = new Map<TextNode, Map<BlockMeta, number>>();
+
+  /**
+   * Bit g set for each row group of the block that may hold all of the node's words, from the row-group filter of
+   * the words without a bitmap there (at least GROUP_MIN_LENGTH long); -1 (all) when no such word narrows it.
+   */
+  private candidateGroups(segment: Segment, block: BlockMeta, node: TextNode): number {
+    let perBlock = this.groupMasks.get(node);
+    if (!perBlock) this.groupMasks.set(node, (perBlock = new Map()));
+    let mask = perBlock.get(block);
+    if (mask === undefined) {
+      mask = -1;
+      const { words } = this.textKeysOf(node);
+      const tokens = node.prefix ? node.tokens.slice(0, -1) : node.tokens;
+      for (let i = 0; i < words.length && mask !== 0; i++) {
+        const [h1, h2] = words[i];
+        if (tokens[i].length >= GROUP_MIN_LENGTH && !segment.keepsPosting(block, h1, h2)) mask &= segment.wordGroups(block, h1, h2);
+      }
+      perBlock.set(block, mask);
+    }
+    return mask;
   }
 
   private filterKeys(node: TextNode | RegexNode | FieldNode): Array<[number, number]> {
@@ -272,6 +319,14 @@ export class QueryPlan {
       }
       if (unsureRows === 0) return out;
     }
+    const groups = this.candidateGroups(segment, block.meta, node);
+    if (block.meta.ascii && groups !== -1) {
+      const lower = block.lowerText();
+      const accept = (at: number, start: number, end: number) => tokensAt(lower, at, start, end, node.tokens, node.prefix);
+      forEachGroupRun(groups, groupRowsOf(block.rows), block.rows, (from, to) => forEachHitRow(block, lower, node.tokens[0], rows, out, accept, from, to));
+      return out;
+    }
+    if (groups !== -1) rows = inGroups(rows, groups, groupRowsOf(block.rows));
     if (block.meta.ascii) {
       scanAscii(block, this.wordsRegex(node), rows, out, node.prefix);
       return out;
@@ -431,25 +486,56 @@ function orderForAnd(children: QueryNode[]): QueryNode[] {
 }
 
 /**
- * Scans `text` (the block's messages back to back, ASCII) for `needle`; for each hit in a row set in `mask`,
- * `accept(at, rowStart, rowEnd)` decides; accepted rows are set in `out` and their rest skipped.
+ * Scans `text` (the block's messages back to back, ASCII) for `needle` within rows [fromRow, toRow); for each hit in
+ * a row set in `mask`, `accept(at, rowStart, rowEnd)` decides; accepted rows are set in `out` and their rest skipped.
  */
-function forEachHitRow(block: DecodedBlock, text: string, needle: string, mask: Uint8Array, out: Uint8Array, accept: (at: number, start: number, end: number) => boolean): void {
-  const rows = block.rows;
+function forEachHitRow(
+  block: DecodedBlock,
+  text: string,
+  needle: string,
+  mask: Uint8Array,
+  out: Uint8Array,
+  accept: (at: number, start: number, end: number) => boolean,
+  fromRow = 0,
+  toRow = block.rows,
+): void {
   const ends = block.messageOffsets();
-  let row = 0;
-  while (row < rows && !mask[row]) row++;
-  if (row >= rows) return;
-  let at = text.indexOf(needle, ends[row]);
+  let row = fromRow;
+  while (row < toRow && !mask[row]) row++;
+  if (row >= toRow) return;
+  // a slice bounds each search to the rows asked for (a row's hits are in its own span)
+  const base = ends[row];
+  const span = fromRow === 0 && toRow === block.rows ? text : text.slice(0, ends[toRow]);
+  let at = span.indexOf(needle, base);
   while (at >= 0) {
-    if (ends[row + 1] <= at) row = rowAt(ends, at, row + 1, rows);
+    if (ends[row + 1] <= at) row = rowAt(ends, at, row + 1, toRow);
     const start = ends[row];
     const end = ends[row + 1];
-    if (!mask[row] || out[row]) at = text.indexOf(needle, end);
+    if (!mask[row] || out[row]) at = span.indexOf(needle, end);
     else if (at + needle.length <= end && accept(at, start, end)) {
       out[row] = 1;
-      at = text.indexOf(needle, end);
-    } else at = text.indexOf(needle, at + 1);
+      at = span.indexOf(needle, end);
+    } else at = span.indexOf(needle, at + 1);
+  }
+}
+
+/** `rows` narrowed to the row groups set in `groups` (groups of `groupRows` rows). */
+function inGroups(rows: Uint8Array, groups: number, groupRows: number): Uint8Array {
+  const out = new Uint8Array(rows.length);
+  forEachGroupRun(groups, groupRows, rows.length, (from, to) => {
+    for (let row = from; row < to; row++) out[row] = rows[row];
+  });
+  return out;
+}
+
+/** Calls `run(fromRow, toRow)` for each maximal run of consecutive groups set in `groups`. */
+function forEachGroupRun(groups: number, groupRows: number, rows: number, run: (from: number, to: number) => void): void {
+  for (let group = 0; group * groupRows < rows; group++) {
+    if ((groups & (1 << group)) === 0) continue;
+    let last = group;
+    while ((last + 1) * groupRows < rows && (groups & (1 << (last + 1))) !== 0) last++;
+    run(group * groupRows, Math.min(rows, (last + 1) * groupRows));
+    group = last;
   }
 }
 

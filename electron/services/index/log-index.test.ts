@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -151,20 +151,22 @@ describe('LogIndex', () => {
 
   it('refuses an index written in an older segment format with a message saying what to do', async () => {
     const index = await LogIndex.open(dir);
-    await index.append([record(1, 'written by format 1')]);
+    await index.append([record(1, 'written by format 2')]);
     await index.close();
     const [name] = (await readdir(join(dir, 'segments'))).filter((file) => file.endsWith('.fks'));
     const path = join(dir, 'segments', name);
     const bytes = await readFile(path);
     const footerLength = bytes.readUInt32LE(bytes.length - 16);
     const footerStart = bytes.length - 16 - footerLength;
-    const footer = bytes.subarray(footerStart, footerStart + footerLength);
-    footer.set(Buffer.from(footer.toString('latin1').replace('"version":2', '"version":1'), 'latin1'));
-    bytes.writeUInt32LE(crc32(footer), bytes.length - 12);
-    await writeFile(path, bytes);
-    await expect(LogIndex.open(dir)).rejects.toThrow(/has segment format 1, this FieldKit reads format 2: move the index folder away and import the logs again/);
+    // format 2 stored its footer as plain JSON
+    const footer = Buffer.from(inflateRawSync(bytes.subarray(footerStart, footerStart + footerLength)).toString('utf8').replace('"version":3', '"version":2'));
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(footer.length, 0);
+    trailer.writeUInt32LE(crc32(footer), 4);
+    await writeFile(path, Buffer.concat([bytes.subarray(0, footerStart), footer, trailer, bytes.subarray(bytes.length - 8)]));
+    await expect(LogIndex.open(dir)).rejects.toThrow(/has segment format 2, this FieldKit reads format 3: move the index folder away and import the logs again/);
     // the folder is not left locked
-    await expect(LogIndex.open(dir)).rejects.toThrow(/segment format 1/);
+    await expect(LogIndex.open(dir)).rejects.toThrow(/segment format 2/);
   });
 
   it('answers like a naive scan for random corpora and queries (property)', async () => {

@@ -431,7 +431,7 @@ export class LogIndex implements LogIndexApi {
         continue;
       }
       const matched = this.matchBlock(plan, segment, blockIndex, range);
-      if (matched) for (let row = 0; row < matched.rows.length; row++) total += matched.rows[row];
+      if (matched) total += countOnes(matched.rows);
     }
     return total;
   }
@@ -523,7 +523,7 @@ export class LogIndex implements LogIndexApi {
       if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
       footer.blocks.forEach((block, blockIndex) => {
         if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) return;
-        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatch(segment, block)) out.push({ segment, blockIndex, block });
+        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatchBlock(segment, block)) out.push({ segment, blockIndex, block });
       });
     }
     return out;
@@ -540,7 +540,7 @@ export class LogIndex implements LogIndexApi {
     if (!this.verify(segment, blockIndex)) return null;
     const decoded = this.cache.get(segment, blockIndex);
     try {
-      const mask = rangeMask(decoded, range);
+      const mask = rangeMask(decoded, range, narrow !== undefined);
       narrow?.(decoded, mask);
       const rows = plan.evaluate(segment, decoded, mask);
       this.cache.settle(segment, blockIndex, decoded);
@@ -756,16 +756,38 @@ function overlaps(minTs: bigint, maxTs: bigint, range: TimeRange): boolean {
   return (range.fromNs === undefined || maxTs >= range.fromNs) && (range.toNs === undefined || minTs < range.toNs);
 }
 
-/** 1 for rows inside `range`; reads the timestamp column only when the block straddles a bound. */
-function rangeMask(block: DecodedBlock, range: TimeRange): Uint8Array {
-  const mask = new Uint8Array(block.rows);
+let allRows = new Uint8Array(0);
+
+/**
+ * 1 for rows inside `range`; reads the timestamp column only when the block straddles a bound. A block wholly
+ * inside gets a shared, read-only mask unless `writable`.
+ */
+function rangeMask(block: DecodedBlock, range: TimeRange, writable: boolean): Uint8Array {
   const { minTs, maxTs } = block.meta;
   const from = range.fromNs !== undefined && range.fromNs > minTs ? Number(range.fromNs - minTs) : -1;
   const to = range.toNs !== undefined && range.toNs <= maxTs ? Number(range.toNs - minTs) : Infinity;
-  if (from < 0 && to === Infinity) return mask.fill(1);
+  if (from < 0 && to === Infinity) {
+    if (writable) return new Uint8Array(block.rows).fill(1);
+    if (allRows.length < block.rows) allRows = new Uint8Array(block.rows).fill(1);
+    return allRows.subarray(0, block.rows);
+  }
+  const mask = new Uint8Array(block.rows);
   const offsets = block.tsOffset;
   for (let row = 0; row < mask.length; row++) if (offsets[row] >= from && offsets[row] < to) mask[row] = 1;
   return mask;
+}
+
+/** The number of 1s in a 0/1 row mask, four rows at a time. */
+function countOnes(rows: Uint8Array): number {
+  let total = 0;
+  let row = 0;
+  if ((rows.byteOffset & 3) === 0) {
+    const quads = new Uint32Array(rows.buffer, rows.byteOffset, rows.length >> 2);
+    for (let i = 0; i < quads.length; i++) total += Math.imul(quads[i], 0x01010101) >>> 24;
+    row = quads.length * 4;
+  }
+  for (; row < rows.length; row++) total += rows[row];
+  return total;
 }
 
 function hitFromBlock(segment: Segment, block: DecodedBlock, row: number, tsNs: bigint): SearchHit {

@@ -7,8 +7,7 @@ import { allocateColumns, writeSegment } from './segment-format.js';
 import { Segment } from './segment.js';
 import { QueryPlan } from './block-eval.js';
 import { labelsKey } from './record-codec.js';
-import { repeatHashes } from './token-table.js';
-import { LONG_PREFIX_LENGTH, PREFIX_LENGTH, pairHashes, prefixHashes, tokenHashes } from './token-hash.js';
+import { LONG_PREFIX_LENGTH, PREFIX_LENGTH, pairHashes, prefixHashes, repeatHashes, tokenHashes } from './token-hash.js';
 import { parseQuery } from '../../../shared/logs/query.js';
 import { tokenize } from '../../../shared/logs/tokens.js';
 

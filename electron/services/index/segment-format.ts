@@ -1,7 +1,7 @@
 /**
  * Segment files: immutable, written once by writeSegment (atomically), read by openSegment.
  *
- *   "FKSEG001" | block regions… | filter area | footer JSON | u32 footer length | u32 CRC-32 of footer | "FKSEGEND"
+ *   "FKSEG001" | block regions… | filter area | footer | u32 footer length | u32 CRC-32 of footer | "FKSEGEND"
  *
  * A block region holds up to BLOCK_ROWS rows sorted by time, as three compressed columns (messages with brotli,
  * the others with raw deflate):
@@ -10,22 +10,22 @@
  *   messages: the UTF-8 messages back to back
  *   fields:   JSON of each row's structured fields ('' when none)
  * Each column has its own CRC-32, so a query that needs only the meta column never reads the messages. The filter area
- * holds, per block: a bloom filter of its words, 3-char word prefixes and field=value pairs (u32 words); the keys
- * (u32 h1[], then u32 h2[], sorted) of its row bitmaps; the bitmaps themselves, deflated together (padded to 4
- * bytes). Bitmaps are kept for the most frequent words, 3- to 5-char word prefixes and adjacent word pairs, plus the
- * rows repeating a word that has one (token-table.ts). The area has its own CRC.
- * The footer lists the segment's streams (label sets) and each block's offsets, time bounds, row count, level
- * mask, streams and per-minute counts: opening an index reads only footers and filter areas.
+ * holds, per block (token-table.ts, bloom-filter.ts): a blocked bloom filter of its words, 3-char word prefixes and
+ * field=value pairs; the row-group filter of its rarer words; the keys (u32 h1[], then u32 h2[], sorted) of its row
+ * bitmaps; the bitmaps themselves, deflated together (padded to 4 bytes). The area has its own CRC.
+ * The footer (deflated JSON) lists the segment's streams (label sets) and each block's offsets, time bounds, row
+ * count, level mask, streams and per-minute counts: opening an index reads only footers and filter areas.
  */
-import { brotliCompressSync, constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, crc32, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
-import { hashTokens, fieldHashes } from './token-hash.js';
-import { KeyKind, TokenTable, type PostingLimits } from './token-table.js';
+import { fieldHashes } from './token-hash.js';
+import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
-/** Version 2: postings keys moved into the filter area; prefix, pair and repeat bitmaps. */
-export const SEGMENT_VERSION = 2;
+/** Version 3: blocked bloom filters, row-group filters, deflated footer. */
+export const SEGMENT_VERSION = 3;
 export const SEGMENT_END = Buffer.from('FKSEGEND');
 export const TRAILER_BYTES = 16;
 export const BLOCK_ROWS = 2048;
@@ -39,9 +39,12 @@ const DEFLATE = { level: 1 };
 /** Level 4: within 6% of level 6's size for well under half its time (bench corpus). */
 const BITMAP_DEFLATE = { level: 4 };
 
+const deflateRawAsync = promisify(deflateRaw);
+const brotliCompressAsync = promisify(brotliCompress);
+
 /** Brotli quality 3: smaller than deflate at similar speed, faster to decompress (measured on the bench corpus). */
-function compressMessages(bytes: Buffer): Buffer {
-  return brotliCompressSync(bytes, {
+function compressMessages(bytes: Buffer): Promise<Buffer> {
+  return brotliCompressAsync(bytes, {
     params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 20, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
   });
 }
@@ -100,6 +103,8 @@ export interface BlockMeta {
   /** Offsets into the filter area. */
   bloomOffset: number;
   bloomWords: number;
+  /** The row-group filter follows the bloom filter. */
+  groupWords: number;
   /** Number of row bitmaps; their keys follow the bloom filter. */
   postingKeys: number;
   postingsOffset: number;
@@ -133,27 +138,27 @@ export interface SegmentHeader {
 
 /** Writes rows (sorted by tsNs, ascending) as a segment file and returns its footer. */
 export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, blockRows = BLOCK_ROWS): Promise<SegmentFooter> {
+  const table = new TokenTable();
+  const meta = new ByteWriter(256 * 1024);
+  const lanes = new CompressionLanes();
+  const pending: Array<Promise<EncodedBlock>> = [];
+  for (let start = 0; start < rows.ts.length; ) {
+    const end = blockEnd(rows, start, blockRows);
+    pending.push(encodeBlock(rows, start, end, table, meta, lanes));
+    start = end;
+  }
   const parts: Buffer[] = [SEGMENT_MAGIC];
   let offset = SEGMENT_MAGIC.length;
   const filterParts: Buffer[] = [];
   let filterLength = 0;
   const blocks: BlockMeta[] = [];
-  const table = new TokenTable();
-  const meta = new ByteWriter(256 * 1024);
-  let start = 0;
-  const count = rows.ts.length;
-  while (start < count) {
-    const end = blockEnd(rows, start, blockRows);
-    const block = encodeBlock(rows, start, end, table, meta);
-    const region = [block.meta, block.messages, block.fields];
-    const bloom = Buffer.from(block.bloom.buffer, block.bloom.byteOffset, block.bloom.byteLength);
-    const { postings } = block;
-    const keys = Buffer.alloc(postings.h1.length * 8);
-    keys.set(new Uint8Array(postings.h1.buffer, postings.h1.byteOffset, postings.h1.byteLength), 0);
-    keys.set(new Uint8Array(postings.h2.buffer, postings.h2.byteOffset, postings.h2.byteLength), postings.h1.byteLength);
-    const packed = postings.h1.length > 0 ? deflateRawSync(postings.bitmaps, BITMAP_DEFLATE) : Buffer.alloc(0);
-    const bitmaps = Buffer.alloc(Math.ceil(packed.length / 4) * 4);
-    bitmaps.set(packed);
+  for (const block of await Promise.all(pending)) {
+    const { postings } = block.filters;
+    const bloom = asBuffer(block.filters.bloom);
+    const groups = asBuffer(block.filters.groups);
+    const keys = Buffer.concat([asBuffer(postings.h1), asBuffer(postings.h2)]);
+    const bitmaps = Buffer.alloc(Math.ceil(block.bitmaps.length / 4) * 4);
+    bitmaps.set(block.bitmaps);
     blocks.push({
       ...block.info,
       offset,
@@ -162,18 +167,19 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
       fieldBytes: block.fields.length,
       crcs: [crc32(block.meta), crc32(block.messages), crc32(block.fields)],
       bloomOffset: filterLength,
-      bloomWords: block.bloom.length,
+      bloomWords: block.filters.bloom.length,
+      groupWords: block.filters.groups.length,
       postingKeys: postings.h1.length,
-      postingsOffset: filterLength + bloom.length + keys.length,
-      postingsBytes: packed.length,
+      postingsOffset: filterLength + bloom.length + groups.length + keys.length,
+      postingsBytes: block.bitmaps.length,
     });
-    parts.push(...region);
+    parts.push(block.meta, block.messages, block.fields);
     offset += block.meta.length + block.messages.length + block.fields.length;
-    filterParts.push(bloom, keys, bitmaps);
-    filterLength += bloom.length + keys.length + bitmaps.length;
-    start = end;
+    filterParts.push(bloom, groups, keys, bitmaps);
+    filterLength += bloom.length + groups.length + keys.length + bitmaps.length;
   }
   const filter = Buffer.concat(filterParts);
+  const count = rows.ts.length;
   const footer: SegmentFooter = {
     version: SEGMENT_VERSION,
     ...header,
@@ -186,7 +192,7 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
     filterBytes: filter.length,
     filterCrc: crc32(filter),
   };
-  const footerBytes = Buffer.from(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)));
+  const footerBytes = deflateRawSync(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)), DEFLATE);
   const trailer = Buffer.alloc(TRAILER_BYTES - SEGMENT_END.length);
   trailer.writeUInt32LE(footerBytes.length, 0);
   trailer.writeUInt32LE(crc32(footerBytes), 4);
@@ -195,9 +201,27 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
   return footer;
 }
 
+const asBuffer = (array: Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+/**
+ * Compression runs on the libuv pool while the next blocks are tokenized, two jobs at a time so that the pool
+ * keeps threads free for the WAL's writes and syncs.
+ */
+class CompressionLanes {
+  private readonly lanes: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
+  private next = 0;
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const lane = this.next++ % this.lanes.length;
+    const result = this.lanes[lane].then(job);
+    this.lanes[lane] = result.catch(() => undefined);
+    return result;
+  }
+}
+
 /** Timestamps are written as `"123n"` strings; converted field by field (a JSON reviver is much slower). */
 export function parseFooter(bytes: Buffer): SegmentFooter {
-  const footer = JSON.parse(bytes.toString('utf8')) as SegmentFooter;
+  const footer = JSON.parse(footerJson(bytes)) as SegmentFooter;
   const big = (value: unknown): bigint => {
     if (typeof value !== 'string' || !/^\d+n$/.test(value)) throw new Error('bad timestamp in segment footer');
     return BigInt(value.slice(0, -1));
@@ -211,6 +235,16 @@ export function parseFooter(bytes: Buffer): SegmentFooter {
   return footer;
 }
 
+/** Formats before 3 stored the footer's JSON as is: it is still read, so that open can name the format. */
+function footerJson(bytes: Buffer): string {
+  try {
+    return inflateRawSync(bytes).toString('utf8');
+  } catch (error) {
+    if (bytes[0] === 0x7b) return bytes.toString('utf8');
+    throw error;
+  }
+}
+
 function blockEnd(rows: SealColumns, start: number, blockRows: number): number {
   const limitTs = rows.ts[start] + MAX_BLOCK_SPAN_NS;
   let bytes = 0;
@@ -222,12 +256,23 @@ function blockEnd(rows: SealColumns, start: number, blockRows: number): number {
   return end;
 }
 
-function encodeBlock(rows: SealColumns, start: number, end: number, table: TokenTable, meta: ByteWriter) {
+interface EncodedBlock {
+  meta: Buffer;
+  messages: Buffer;
+  fields: Buffer;
+  filters: BlockFilters;
+  /** The postings' bitmaps, deflated together. */
+  bitmaps: Buffer;
+  info: Pick<BlockMeta, 'rows' | 'minTs' | 'maxTs' | 'levelMask' | 'ascii' | 'hasFields' | 'streams' | 'minutes'>;
+}
+
+/** Collects a block's columns and keys now; resolves once its columns are compressed. */
+function encodeBlock(rows: SealColumns, start: number, end: number, table: TokenTable, meta: ByteWriter, lanes: CompressionLanes): Promise<EncodedBlock> {
   const count = end - start;
   const minTs = rows.ts[start];
   const maxTs = rows.ts[end - 1];
   const fields = new ByteWriter(1024);
-  table.reset(Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)));
+  table.reset();
   meta.reset();
   let levelMask = 0;
   let hasFields = false;
@@ -261,7 +306,7 @@ function encodeBlock(rows: SealColumns, start: number, end: number, table: Token
       fields.raw(fieldJson);
       for (const [key, value] of Object.entries(JSON.parse(fieldJson) as Record<string, string>)) {
         const [h1, h2] = fieldHashes(key, String(value));
-        table.add(h1, h2, rowIndex, KeyKind.Field);
+        table.addField(h1, h2, rowIndex);
       }
       meta.varint(Buffer.byteLength(fieldJson, 'utf8'));
     } else meta.varint(0);
@@ -275,19 +320,25 @@ function encodeBlock(rows: SealColumns, start: number, end: number, table: Token
       minuteCount = 0;
     }
     minuteCount++;
-    if (sameLength) hashTokens(lower, rowIndex, table, charAt, charAt + message.length);
-    else hashTokens(message.toLowerCase(), rowIndex, table);
+    if (sameLength) table.addText(lower, charAt, charAt + message.length, rowIndex);
+    else {
+      const lowerMessage = message.toLowerCase();
+      table.addText(lowerMessage, 0, lowerMessage.length, rowIndex);
+    }
     charAt += message.length;
   }
   if (minuteCount > 0) minutes.set(minute, minuteCount);
-  const bloom = table.bloom();
-  const postings = table.postings(count, POSTINGS_PER_BLOCK);
-  return {
-    meta: deflateRawSync(meta.view(), DEFLATE),
-    messages: compressMessages(messageBytes),
-    fields: hasFields ? deflateRawSync(fields.view(), DEFLATE) : Buffer.alloc(0),
-    bloom,
-    postings,
-    info: { rows: count, minTs, maxTs, levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() },
-  };
+  const filters = table.finish(count, Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)), POSTINGS_PER_BLOCK);
+  const metaBytes = Buffer.from(meta.view());
+  const fieldBytes = hasFields ? Buffer.from(fields.view()) : null;
+  const info = { rows: count, minTs, maxTs, levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() };
+  return lanes.run(async () => {
+    const [metaColumn, messages, fieldColumn, bitmaps] = await Promise.all([
+      deflateRawAsync(metaBytes, DEFLATE),
+      compressMessages(messageBytes),
+      fieldBytes ? deflateRawAsync(fieldBytes, DEFLATE) : Buffer.alloc(0),
+      filters.postings.h1.length > 0 ? deflateRawAsync(filters.postings.bitmaps, BITMAP_DEFLATE) : Buffer.alloc(0),
+    ]);
+    return { meta: metaColumn, messages, fields: fieldColumn, filters, bitmaps, info };
+  });
 }

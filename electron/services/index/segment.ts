@@ -9,7 +9,8 @@ import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
 import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
-import { bloomHas } from './token-table.js';
+import { BloomFilter, SplitBlockBloom } from './bloom-filter.js';
+import { groupH1, groupH2, groupRowsOf } from './token-hash.js';
 import { SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
 
@@ -82,7 +83,31 @@ export class Segment {
 
   /** Whether the block's bloom filter may hold the key (true when the filter area is damaged). */
   mayHold(block: BlockMeta, h1: number, h2: number): boolean {
-    return this.filterWords === null || bloomHas(this.filterWords, block.bloomOffset >> 2, block.bloomWords, h1, h2);
+    return this.filterWords === null || SplitBlockBloom.has(this.filterWords, block.bloomOffset >> 2, block.bloomWords, h1, h2);
+  }
+
+  /** Whether the block's bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…). */
+  mayHoldAll(block: BlockMeta, keys: Uint32Array): boolean {
+    const words = this.filterWords;
+    if (words === null) return true;
+    const offset = block.bloomOffset >> 2;
+    for (let i = 0; i < keys.length; i += 2) if (!SplitBlockBloom.has(words, offset, block.bloomWords, keys[i], keys[i + 1])) return false;
+    return true;
+  }
+
+  /**
+   * For a word without a bitmap in the block and at least GROUP_MIN_LENGTH long: bit g set for each row group g that
+   * may hold it (groups of groupRowsOf(block.rows) rows); all bits set when the filter area is damaged.
+   */
+  wordGroups(block: BlockMeta, h1: number, h2: number): number {
+    const words = this.filterWords;
+    if (words === null) return -1;
+    if (block.groupWords === 0) return 0;
+    const groups = Math.ceil(block.rows / groupRowsOf(block.rows));
+    const start = (block.bloomOffset >> 2) + block.bloomWords;
+    let mask = 0;
+    for (let group = 0; group < groups; group++) if (BloomFilter.has(words, start, block.groupWords, groupH1(h1, group), groupH2(h2, group))) mask |= 1 << group;
+    return mask;
   }
 
   /** The row bitmap of a frequent key, or null when the block keeps none for it. */
@@ -92,6 +117,11 @@ export class Segment {
     const bitmaps = this.postingBitmaps(block);
     const bytes = Math.ceil(block.rows / 8);
     return bitmaps ? new Uint8Array(bitmaps.buffer, bitmaps.byteOffset + index * bytes, bytes) : null;
+  }
+
+  /** Whether the block's key table lists the key (without inflating its bitmaps). */
+  keepsPosting(block: BlockMeta, h1: number, h2: number): boolean {
+    return this.postingIndex(block, h1, h2) >= 0;
   }
 
   /** Whether the block keeps a row bitmap for the key. */

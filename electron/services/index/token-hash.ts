@@ -1,6 +1,6 @@
 /**
- * Two independent 32-bit hashes per key (FNV-1a and a multiplicative hash), computed while walking lowercased
- * text without allocating substrings. Word filters and per-block postings key on the pair. Keys of a row:
+ * Two independent 32-bit hashes per key (FNV-1a and a multiplicative hash); token-table.ts computes a word's inline
+ * while walking the lowercased text, the same way as hashString. Filters and postings key on the pair. Keys of a row:
  *   - each word;
  *   - each word's prefix of PREFIX_LENGTH characters (bloom filter and postings), for `prefix*` queries;
  *   - its longer prefixes, up to LONG_PREFIX_LENGTH characters, while they hold no digit (postings only);
@@ -8,8 +8,6 @@
  * Digits are left out of the longer keys because numbers, ids and hashes would make them nearly all distinct (costly
  * to collect, never frequent enough for a bitmap); a query whose key is missing falls back to shorter keys.
  */
-import { isTokenCode } from '../../../shared/logs/tokens.js';
-import { KeyKind } from './token-table.js';
 
 export const PREFIX_LENGTH = 3;
 export const LONG_PREFIX_LENGTH = 5;
@@ -17,10 +15,6 @@ export const LONG_PREFIX_LENGTH = 5;
 const PREFIX_SALT = 0x9e3779b9;
 const FIELD_SALT = 0x85ebca6b;
 const PAIR_SALT = 0xc2b2ae35;
-
-export interface HashSink {
-  add(h1: number, h2: number, row: number, kind?: KeyKind): void;
-}
 
 export function hashString(text: string, salt = 0): [number, number] {
   let h1 = (0x811c9dc5 ^ salt) >>> 0;
@@ -47,49 +41,34 @@ export function pairHashes(first: readonly [number, number], second: readonly [n
   return [pairH1(first[0], second[0]), pairH2(first[1], second[1])];
 }
 
-const pairH1 = (a: number, b: number) => (Math.imul(a ^ PAIR_SALT, 0x85ebca6b) + b) >>> 0;
-const pairH2 = (a: number, b: number) => (Math.imul(a, 0x27d4eb2f) ^ Math.imul(b ^ PAIR_SALT, 0x165667b1)) >>> 0;
+export const pairH1 = (a: number, b: number) => (Math.imul(a ^ PAIR_SALT, 0x85ebca6b) + b) >>> 0;
+export const pairH2 = (a: number, b: number) => (Math.imul(a, 0x27d4eb2f) ^ Math.imul(b ^ PAIR_SALT, 0x165667b1)) >>> 0;
 
 export function fieldHashes(field: string, value: string): [number, number] {
   return hashString(`${field}\u0000${value.toLowerCase()}`, FIELD_SALT);
 }
 
-/** Adds every key of the tokens of `lower[start, end)` to `sink`. */
-export function hashTokens(lower: string, row: number, sink: HashSink, start = 0, end = lower.length): void {
-  let i = start;
-  let previous1 = 0;
-  let previous2 = 0;
-  /** The previous word exists and has no digit. */
-  let pairable = false;
-  while (i < end) {
-    while (i < end && !isTokenCode(lower.charCodeAt(i))) i++;
-    if (i >= end) break;
-    let h1 = 0x811c9dc5;
-    let h2 = 0x27d4eb2f;
-    let p1 = 0x811c9dc5 ^ PREFIX_SALT;
-    let p2 = PREFIX_SALT ^ 0x27d4eb2f;
-    let n = 0;
-    let digits = false;
-    for (; i < end; i++) {
-      const c = lower.charCodeAt(i);
-      if (!isTokenCode(c)) break;
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 + c, 0x5bd1e995) ^ (h2 >>> 15);
-      if (c <= 57) digits = true;
-      if (n < LONG_PREFIX_LENGTH) {
-        p1 = Math.imul(p1 ^ c, 0x01000193);
-        p2 = Math.imul(p2 + c, 0x5bd1e995) ^ (p2 >>> 15);
-        n++;
-        if (n === PREFIX_LENGTH) sink.add(p1 >>> 0, p2 >>> 0, row, KeyKind.Prefix);
-        else if (n > PREFIX_LENGTH && !digits) sink.add(p1 >>> 0, p2 >>> 0, row, KeyKind.LongPrefix);
-      }
-    }
-    h1 >>>= 0;
-    h2 >>>= 0;
-    sink.add(h1, h2, row, KeyKind.Word);
-    if (pairable && !digits) sink.add(pairH1(previous1, h1), pairH2(previous2, h2), row, KeyKind.Pair);
-    previous1 = h1;
-    previous2 = h2;
-    pairable = !digits;
-  }
+/** The postings key of the rows where the word with key (h1, h2) occurs more than once. */
+export function repeatHashes(h1: number, h2: number): [number, number] {
+  return [Math.imul(h1 ^ 0x2545f491, 0x9e3779b1) >>> 0, (h2 ^ 0x4f6cdd1d) >>> 0];
+}
+
+/** Words shorter than this are left out of the row-group filter (short numbers, mostly: many, rarely searched). */
+export const GROUP_MIN_LENGTH = 4;
+const MAX_GROUPS = 32;
+
+/** Rows per group of a block of `rows` rows: at most 32 groups, so that a block's candidate groups fit one int. */
+export function groupRowsOf(rows: number): number {
+  return Math.max(1, Math.ceil(rows / MAX_GROUPS));
+}
+
+/** The row-group filter key (groupH1, groupH2) of a word (its key h1, h2) in group `group`. */
+export function groupH1(h1: number, group: number): number {
+  const a = Math.imul(h1 ^ Math.imul(group + 1, 0x9e3779b1), 0x85ebca6b);
+  return (a ^ (a >>> 13)) >>> 0;
+}
+
+export function groupH2(h2: number, group: number): number {
+  const b = Math.imul(h2 ^ Math.imul(group + 1, 0xc2b2ae35), 0x27d4eb2f);
+  return (b ^ (b >>> 16)) >>> 0;
 }
