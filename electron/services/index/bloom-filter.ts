@@ -1,7 +1,7 @@
 /**
- * The two bloom filters of a block, both stored as 32-bit words in the segment's filter area.
- *   - SplitBlockBloom (the block filter, asked for every block by every query): each key sets one bit in each of the
- *     8 words of one 256-bit bucket chosen by its first hash, so a lookup reads one cache line.
+ * The two bloom filters of a block, stored as 32-bit words in the segment's filter area.
+ *   - BloomMatrix (the block filters, asked for every block by every query): split-block filters, where each key sets
+ *     one bit in each of the 8 words of one 256-bit bucket chosen by its first hash, so a lookup reads one cache line.
  *   - BloomFilter (the row-group filter, asked only in blocks that passed the first): a classic filter with k probes
  *     over the whole array, smaller for the same false-positive rate.
  */
@@ -17,28 +17,42 @@ const GROUP_BLOOM_HASHES = 7;
 /** `hash` (a uint32) scaled to [0, n): a multiply instead of `%`, which is a floating-point op on uint32 values. */
 const scaled = (hash: number, n: number) => Math.floor((hash * n) / 4294967296);
 
-function bucketStart(h1: number, buckets: number): number {
+function bucketOf(h1: number, buckets: number): number {
   let x = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
   x ^= x >>> 13;
-  return scaled(x >>> 0, buckets) * BUCKET_WORDS;
+  return scaled(x >>> 0, buckets);
 }
 
-export class SplitBlockBloom {
-  private constructor(readonly words: Uint32Array) {}
+/**
+ * The split-block bloom filters of all blocks of a segment, bucket-major: bucket i of every block lies together
+ * (block after block), so asking every block of a segment for one key reads one contiguous run of memory.
+ * All blocks of a segment have the same number of buckets, sized for the segment's average keys per block.
+ */
+export class BloomMatrix {
+  private constructor(
+    readonly words: Uint32Array,
+    readonly buckets: number,
+  ) {}
 
-  static sized(keys: number): SplitBlockBloom {
-    return new SplitBlockBloom(new Uint32Array(Math.max(1, Math.ceil((keys * BLOCK_BLOOM_BITS_PER_KEY) / 256)) * BUCKET_WORDS));
+  /** `keys[b]` holds block b's keys, flat: h1, h2, h1, h2… */
+  static build(keys: readonly Uint32Array[]): BloomMatrix {
+    const blocks = keys.length;
+    const total = keys.reduce((sum, flat) => sum + flat.length / 2, 0);
+    const buckets = Math.max(1, Math.ceil((total * BLOCK_BLOOM_BITS_PER_KEY) / 256 / Math.max(1, blocks)));
+    const words = new Uint32Array(buckets * blocks * BUCKET_WORDS);
+    keys.forEach((flat, block) => {
+      for (let i = 0; i < flat.length; i += 2) {
+        const start = (bucketOf(flat[i], buckets) * blocks + block) * BUCKET_WORDS;
+        for (let w = 0; w < BUCKET_WORDS; w++) words[start + w] |= 1 << (Math.imul(flat[i + 1], SALTS[w]) >>> 27);
+      }
+    });
+    return new BloomMatrix(words, buckets);
   }
 
-  add(h1: number, h2: number): void {
-    const start = bucketStart(h1, this.words.length / BUCKET_WORDS);
-    for (let i = 0; i < BUCKET_WORDS; i++) this.words[start + i] |= 1 << (Math.imul(h2, SALTS[i]) >>> 27);
-  }
-
-  /** Whether the filter in `words[offset, offset + count)` may hold the key. */
-  static has(words: Uint32Array, offset: number, count: number, h1: number, h2: number): boolean {
-    const start = offset + bucketStart(h1, count / BUCKET_WORDS);
-    for (let i = 0; i < BUCKET_WORDS; i++) if ((words[start + i] & (1 << (Math.imul(h2, SALTS[i]) >>> 27))) === 0) return false;
+  /** Whether block `block` (of `blocks`) of the matrix at the start of `words` may hold the key. */
+  static has(words: Uint32Array, buckets: number, blocks: number, block: number, h1: number, h2: number): boolean {
+    const start = (bucketOf(h1, buckets) * blocks + block) * BUCKET_WORDS;
+    for (let w = 0; w < BUCKET_WORDS; w++) if ((words[start + w] & (1 << (Math.imul(h2, SALTS[w]) >>> 27))) === 0) return false;
     return true;
   }
 }

@@ -10,9 +10,10 @@
  *   messages: the UTF-8 messages back to back
  *   fields:   JSON of each row's structured fields ('' when none)
  * Each column has its own CRC-32, so a query that needs only the meta column never reads the messages. The filter area
- * holds, per block (token-table.ts, bloom-filter.ts): a blocked bloom filter of its words, 3-char word prefixes and
- * field=value pairs; the row-group filter of its rarer words; the keys (u32 h1[], then u32 h2[], sorted) of its row
- * bitmaps; the bitmaps themselves, deflated together (padded to 4 bytes). The area has its own CRC.
+ * starts with the bloom matrix of all blocks (bloom-filter.ts: their words, 3-char word prefixes and field=value
+ * pairs), then holds, per block (token-table.ts): the row-group filter of its rarer words; the keys (u32 h1[], then
+ * u32 h2[], sorted) of its row bitmaps; the bitmaps themselves, deflated together (padded to 4 bytes). The area has
+ * its own CRC.
  * The footer (deflated JSON) lists the segment's streams (label sets) and each block's offsets, time bounds, row
  * count, level mask, streams and per-minute counts: opening an index reads only footers and filter areas.
  */
@@ -21,6 +22,7 @@ import { brotliCompress, constants as zlibConstants, crc32, deflateRaw, deflateR
 import { ByteWriter } from './bytes.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
+import { BloomMatrix } from './bloom-filter.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
@@ -100,10 +102,10 @@ export interface BlockMeta {
   /** Every message is ASCII: byte offsets equal string offsets. */
   ascii: boolean;
   hasFields: boolean;
+  /** The block's place in the segment's bloom matrix (its index in the segment). */
+  bloomSlot: number;
   /** Offsets into the filter area. */
-  bloomOffset: number;
-  bloomWords: number;
-  /** The row-group filter follows the bloom filter. */
+  groupOffset: number;
   groupWords: number;
   /** Number of row bitmaps; their keys follow the bloom filter. */
   postingKeys: number;
@@ -127,6 +129,8 @@ export interface SegmentFooter {
   filterOffset: number;
   filterBytes: number;
   filterCrc: number;
+  /** Buckets per block of the bloom matrix at the start of the filter area. */
+  bloomBuckets: number;
 }
 
 export interface SegmentHeader {
@@ -152,9 +156,12 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
   const filterParts: Buffer[] = [];
   let filterLength = 0;
   const blocks: BlockMeta[] = [];
-  for (const block of await Promise.all(pending)) {
+  const encoded = await Promise.all(pending);
+  const bloom = BloomMatrix.build(encoded.map((block) => block.filters.bloomKeys));
+  filterParts.push(asBuffer(bloom.words));
+  filterLength += bloom.words.byteLength;
+  for (const block of encoded) {
     const { postings } = block.filters;
-    const bloom = asBuffer(block.filters.bloom);
     const groups = asBuffer(block.filters.groups);
     const keys = Buffer.concat([asBuffer(postings.h1), asBuffer(postings.h2)]);
     const bitmaps = Buffer.alloc(Math.ceil(block.bitmaps.length / 4) * 4);
@@ -166,17 +173,17 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
       messageBytes: block.messages.length,
       fieldBytes: block.fields.length,
       crcs: [crc32(block.meta), crc32(block.messages), crc32(block.fields)],
-      bloomOffset: filterLength,
-      bloomWords: block.filters.bloom.length,
+      bloomSlot: blocks.length,
+      groupOffset: filterLength,
       groupWords: block.filters.groups.length,
       postingKeys: postings.h1.length,
-      postingsOffset: filterLength + bloom.length + groups.length + keys.length,
+      postingsOffset: filterLength + groups.length + keys.length,
       postingsBytes: block.bitmaps.length,
     });
     parts.push(block.meta, block.messages, block.fields);
     offset += block.meta.length + block.messages.length + block.fields.length;
-    filterParts.push(bloom, groups, keys, bitmaps);
-    filterLength += bloom.length + groups.length + keys.length + bitmaps.length;
+    filterParts.push(groups, keys, bitmaps);
+    filterLength += groups.length + keys.length + bitmaps.length;
   }
   const filter = Buffer.concat(filterParts);
   const count = rows.ts.length;
@@ -190,6 +197,7 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
     blocks,
     filterOffset: offset,
     filterBytes: filter.length,
+    bloomBuckets: bloom.buckets,
     filterCrc: crc32(filter),
   };
   const footerBytes = deflateRawSync(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)), DEFLATE);

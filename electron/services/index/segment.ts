@@ -9,7 +9,7 @@ import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
 import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
-import { BloomFilter, SplitBlockBloom } from './bloom-filter.js';
+import { BloomFilter, BloomMatrix } from './bloom-filter.js';
 import { groupH1, groupH2, groupRowsOf } from './token-hash.js';
 import { SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
@@ -83,15 +83,15 @@ export class Segment {
 
   /** Whether the block's bloom filter may hold the key (true when the filter area is damaged). */
   mayHold(block: BlockMeta, h1: number, h2: number): boolean {
-    return this.filterWords === null || SplitBlockBloom.has(this.filterWords, block.bloomOffset >> 2, block.bloomWords, h1, h2);
+    return this.filterWords === null || BloomMatrix.has(this.filterWords, this.footer.bloomBuckets, this.footer.blocks.length, block.bloomSlot, h1, h2);
   }
 
   /** Whether the block's bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…). */
   mayHoldAll(block: BlockMeta, keys: Uint32Array): boolean {
     const words = this.filterWords;
     if (words === null) return true;
-    const offset = block.bloomOffset >> 2;
-    for (let i = 0; i < keys.length; i += 2) if (!SplitBlockBloom.has(words, offset, block.bloomWords, keys[i], keys[i + 1])) return false;
+    const { bloomBuckets, blocks } = this.footer;
+    for (let i = 0; i < keys.length; i += 2) if (!BloomMatrix.has(words, bloomBuckets, blocks.length, block.bloomSlot, keys[i], keys[i + 1])) return false;
     return true;
   }
 
@@ -104,7 +104,7 @@ export class Segment {
     if (words === null) return -1;
     if (block.groupWords === 0) return 0;
     const groups = Math.ceil(block.rows / groupRowsOf(block.rows));
-    const start = (block.bloomOffset >> 2) + block.bloomWords;
+    const start = block.groupOffset >> 2;
     let mask = 0;
     for (let group = 0; group < groups; group++) if (BloomFilter.has(words, start, block.groupWords, groupH1(h1, group), groupH2(h2, group))) mask |= 1 << group;
     return mask;

@@ -1,6 +1,6 @@
 /**
  * The keys of one block, gathered while sealing it, and the filters built from them:
- *   - a blocked bloom filter (bloom-filter.ts) of its words, 3-character word prefixes and field=value pairs;
+ *   - the keys of its bloom filter (bloom-filter.ts): words, 3-character word prefixes and field=value pairs;
  *   - row bitmaps ("postings") of its most frequent words, prefixes (3 to 5 characters) and adjacent word pairs, plus
  *     the rows where a word with a bitmap occurs more than once (a phrase whose words each occur once in a row and
  *     whose adjacent pairs are all there is in that row);
@@ -11,7 +11,7 @@
  * Open addressing on typed arrays: no per-token allocation in the ingest hot loop.
  */
 import { isTokenCode } from '../../../shared/logs/tokens.js';
-import { BloomFilter, SplitBlockBloom } from './bloom-filter.js';
+import { BloomFilter } from './bloom-filter.js';
 import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, groupH1, groupH2, groupRowsOf, pairH1, pairH2, prefixHashes, repeatHashes } from './token-hash.js';
 
 export interface Postings {
@@ -30,7 +30,8 @@ export interface PostingLimits {
 }
 
 export interface BlockFilters {
-  bloom: Uint32Array;
+  /** The keys for the block's bloom filter (the segment builds them into its BloomMatrix), flat: h1, h2… */
+  bloomKeys: Uint32Array;
   groups: Uint32Array;
   postings: Postings;
 }
@@ -288,7 +289,7 @@ export class TokenTable {
     }
     for (let i = 0; i < this.repeats; i++) set(repeatBitmap[this.repeatWord[i]], this.repeatRow[i]);
     return {
-      bloom: this.bloom(),
+      bloomKeys: this.bloomKeys(),
       groups: this.groupFilter(rows, wordBitmap),
       postings: { h1: Uint32Array.from(entries, (entry) => entry[0]), h2: Uint32Array.from(entries, (entry) => entry[1]), bitmaps },
     };
@@ -315,14 +316,12 @@ export class TokenTable {
     return pairOf;
   }
 
-  private bloom(): Uint32Array {
+  private bloomKeys(): Uint32Array {
     const { words, keys } = this;
-    let count = words.size;
-    for (let id = 0; id < keys.size; id++) if (keys.kind[id] === Kind.Prefix || keys.kind[id] === Kind.Field) count++;
-    const bloom = SplitBlockBloom.sized(count);
-    for (let id = 0; id < words.size; id++) bloom.add(words.h1[id], words.h2[id]);
-    for (let id = 0; id < keys.size; id++) if (keys.kind[id] === Kind.Prefix || keys.kind[id] === Kind.Field) bloom.add(keys.h1[id], keys.h2[id]);
-    return bloom.words;
+    const out: number[] = [];
+    for (let id = 0; id < words.size; id++) out.push(words.h1[id], words.h2[id]);
+    for (let id = 0; id < keys.size; id++) if (keys.kind[id] === Kind.Prefix || keys.kind[id] === Kind.Field) out.push(keys.h1[id], keys.h2[id]);
+    return Uint32Array.from(out);
   }
 
   /** (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap. */
