@@ -40,12 +40,14 @@ export class BloomMatrix {
     const total = keys.reduce((sum, flat) => sum + flat.length / 2, 0);
     const buckets = Math.max(1, Math.ceil((total * BLOCK_BLOOM_BITS_PER_KEY) / 256 / Math.max(1, blocks)));
     const words = new Uint32Array(buckets * blocks * BUCKET_WORDS);
-    keys.forEach((flat, block) => {
+    for (let block = 0; block < blocks; block++) {
+      const flat = keys[block];
       for (let i = 0; i < flat.length; i += 2) {
         const start = (bucketOf(flat[i], buckets) * blocks + block) * BUCKET_WORDS;
-        for (let w = 0; w < BUCKET_WORDS; w++) words[start + w] |= 1 << (Math.imul(flat[i + 1], SALTS[w]) >>> 27);
+        const h2 = flat[i + 1];
+        for (let w = 0; w < BUCKET_WORDS; w++) words[start + w] |= 1 << (Math.imul(h2, SALTS[w]) >>> 27);
       }
-    });
+    }
     return new BloomMatrix(words, buckets);
   }
 

@@ -27,8 +27,9 @@ import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
-import { decodeBatchColumns, decodeRecordBatch, encodeRecordBatch, labelsKey, validateRecord } from './record-codec.js';
-import { allocateColumns, sortColumns, writeSegment, type BlockMeta, type SealColumns } from './segment-format.js';
+import { decodeRecordBatch, encodeRecordBatch, labelsKey, validateRecord } from './record-codec.js';
+import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
+import { SealThread } from './seal-thread.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
@@ -186,6 +187,7 @@ export class LogIndex implements LogIndexApi {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
   private readonly cache: BlockCache;
+  private readonly sealThread = new SealThread();
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
   private readonly damage: DamageReport[] = [];
@@ -321,6 +323,7 @@ export class LogIndex implements LogIndexApi {
     await Promise.all(this.inFlight.keys());
     if (this.unsealedRows > 0 && options.seal !== false) this.scheduleSeal();
     await this.maintenance;
+    await this.sealThread.close();
     await this.wal.close();
     for (const segment of this.segments) segment.close();
     await this.lock.release();
@@ -635,25 +638,9 @@ export class LogIndex implements LogIndexApi {
     }
     this.sealing = take;
     try {
-      const streams = new Map<string, number>();
-      const columns = allocateColumns(take.reduce((sum, batch) => sum + batch.rows, 0));
-      let row = 0;
-      for (const batch of take) {
-        const decoded = decodeBatchColumns(batch.payload);
-        const remap = decoded.streamKeys.map((key) => {
-          let stream = streams.get(key);
-          if (stream === undefined) streams.set(key, (stream = streams.size));
-          return stream;
-        });
-        columns.ts.set(decoded.ts, row);
-        columns.level.set(decoded.levels, row);
-        for (let i = 0; i < batch.rows; i++, row++) {
-          columns.stream[row] = remap[decoded.streamOf[i]];
-          columns.message[row] = decoded.messages[i];
-          columns.fields[row] = decoded.fields[i];
-        }
-      }
-      await this.writeAndAdopt({ walGeneration: generation, replaces: [], streams: [...streams.keys()] }, sortColumns(columns));
+      const { id, path } = this.nextSegment();
+      await this.sealThread.seal(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), this.options.blockRows);
+      this.adopt(path);
     } catch (error) {
       // still in the WAL and answered from memory; the next open retries
       this.unsealed = [...take, ...this.unsealed];
@@ -670,14 +657,15 @@ export class LogIndex implements LogIndexApi {
     await this.mergeSmallSegments();
   }
 
-  private async writeAndAdopt(header: { walGeneration: number; replaces: number[]; streams: string[] }, rows: SealColumns): Promise<Segment> {
+  private nextSegment(): { id: number; path: string } {
     const id = this.nextSegmentId++;
-    const path = join(this.dir, 'segments', `seg-${String(id).padStart(10, '0')}.fks`);
-    await writeSegment(path, { id, ...header }, rows, this.options.blockRows);
+    return { id, path: join(this.dir, 'segments', `seg-${String(id).padStart(10, '0')}.fks`) };
+  }
+
+  private adopt(path: string): void {
     const segment = Segment.open(path, this.bitmaps);
     this.segments.push(segment);
     this.trackSegment(segment);
-    return segment;
   }
 
   private trackSegment(segment: Segment): void {
@@ -720,7 +708,9 @@ export class LogIndex implements LogIndexApi {
       return;
     }
     const walGeneration = Math.max(...small.map((segment) => segment.footer.walGeneration));
-    await this.writeAndAdopt({ walGeneration, replaces: small.map((segment) => segment.id), streams: [...streams.keys()] }, sortColumns(columns));
+    const { id, path } = this.nextSegment();
+    await writeSegment(path, { id, walGeneration, replaces: small.map((segment) => segment.id), streams: [...streams.keys()] }, sortColumns(columns), this.options.blockRows);
+    this.adopt(path);
     await this.dropSegments(small);
   }
 

@@ -12,19 +12,29 @@
 export const PREFIX_LENGTH = 3;
 export const LONG_PREFIX_LENGTH = 5;
 /** Salts keep prefix, pair and field entries apart from whole-word entries. */
-const PREFIX_SALT = 0x9e3779b9;
+export const PREFIX_SALT = 0x9e3779b9;
 const FIELD_SALT = 0x85ebca6b;
 const PAIR_SALT = 0xc2b2ae35;
 
 export function hashString(text: string, salt = 0): [number, number] {
-  let h1 = (0x811c9dc5 ^ salt) >>> 0;
-  let h2 = (salt ^ 0x27d4eb2f) >>> 0;
-  for (let i = 0; i < text.length; i++) {
+  return [hash1(text, 0, text.length, salt), hash2(text, 0, text.length, salt)];
+}
+
+/** The first hash of `text[start, end)`. */
+export function hash1(text: string, start: number, end: number, salt = 0): number {
+  let h = (0x811c9dc5 ^ salt) >>> 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The second hash of `text[start, end)`. */
+export function hash2(text: string, start: number, end: number, salt = 0): number {
+  let h = (salt ^ 0x27d4eb2f) >>> 0;
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 + c, 0x5bd1e995) ^ (h2 >>> 15);
+    h = Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
   }
-  return [h1 >>> 0, h2 >>> 0];
+  return h >>> 0;
 }
 
 export function tokenHashes(token: string): [number, number] {

@@ -12,7 +12,7 @@
  */
 import { isTokenCode } from '../../../shared/logs/tokens.js';
 import { BloomFilter } from './bloom-filter.js';
-import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, groupH1, groupH2, groupRowsOf, pairH1, pairH2, prefixHashes, repeatHashes } from './token-hash.js';
+import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, PREFIX_SALT, groupH1, groupH2, groupRowsOf, hash1, hash2, pairH1, pairH2, repeatHashes } from './token-hash.js';
 
 export interface Postings {
   /** Keys sorted by h1, then h2. */
@@ -203,10 +203,7 @@ export class TokenTable {
     }
     this.wordLength[word] = length;
     this.hasDigit[word] = digitAt < length ? 1 : 0;
-    const prefix = (n: number, kind: number) => {
-      const [h1, h2] = prefixHashes(lower.slice(start, start + n), n)!;
-      return this.keys.id(h1, h2, kind);
-    };
+    const prefix = (n: number, kind: number) => this.keys.id(hash1(lower, start, start + n, PREFIX_SALT), hash2(lower, start, start + n, PREFIX_SALT), kind);
     this.prefix3[word] = length >= PREFIX_LENGTH ? prefix(PREFIX_LENGTH, Kind.Prefix) : -1;
     this.prefix4[word] = length >= PREFIX_LENGTH + 1 && digitAt >= PREFIX_LENGTH + 1 ? prefix(PREFIX_LENGTH + 1, Kind.LongPrefix) : -1;
     this.prefix5[word] = length >= LONG_PREFIX_LENGTH && digitAt >= LONG_PREFIX_LENGTH ? prefix(LONG_PREFIX_LENGTH, Kind.LongPrefix) : -1;
@@ -273,21 +270,26 @@ export class TokenTable {
     entries.forEach(([, , table, id], index) => (table[id] = index));
     const bytes = Math.ceil(rows / 8);
     const bitmaps = new Uint8Array(bytes * entries.length);
-    const set = (index: number, row: number) => {
-      if (index >= 0) bitmaps[index * bytes + (row >> 3)] |= 1 << (row & 7);
-    };
+    const { prefix3, prefix4, prefix5, occurrenceWord, occurrenceRow } = this;
     for (let i = 0; i < this.occurrences; i++) {
-      const word = this.occurrenceWord[i];
-      const row = this.occurrenceRow[i];
-      set(wordBitmap[word], row);
-      if (this.prefix3[word] >= 0) {
-        set(keyBitmap[this.prefix3[word]], row);
-        if (this.prefix4[word] >= 0) set(keyBitmap[this.prefix4[word]], row);
-        if (this.prefix5[word] >= 0) set(keyBitmap[this.prefix5[word]], row);
+      const word = occurrenceWord[i];
+      const row = occurrenceRow[i];
+      const at = row >> 3;
+      const bit = 1 << (row & 7);
+      let index = wordBitmap[word];
+      if (index >= 0) bitmaps[index * bytes + at] |= bit;
+      if (prefix3[word] >= 0) {
+        if ((index = keyBitmap[prefix3[word]]) >= 0) bitmaps[index * bytes + at] |= bit;
+        if (prefix4[word] >= 0 && (index = keyBitmap[prefix4[word]]) >= 0) bitmaps[index * bytes + at] |= bit;
+        if (prefix5[word] >= 0 && (index = keyBitmap[prefix5[word]]) >= 0) bitmaps[index * bytes + at] |= bit;
       }
-      if (pairOf[i] >= 0) set(keyBitmap[pairOf[i]], row);
+      if (pairOf[i] >= 0 && (index = keyBitmap[pairOf[i]]) >= 0) bitmaps[index * bytes + at] |= bit;
     }
-    for (let i = 0; i < this.repeats; i++) set(repeatBitmap[this.repeatWord[i]], this.repeatRow[i]);
+    for (let i = 0; i < this.repeats; i++) {
+      const index = repeatBitmap[this.repeatWord[i]];
+      const row = this.repeatRow[i];
+      if (index >= 0) bitmaps[index * bytes + (row >> 3)] |= 1 << (row & 7);
+    }
     return {
       bloomKeys: this.bloomKeys(),
       groups: this.groupFilter(rows, wordBitmap),
@@ -318,31 +320,42 @@ export class TokenTable {
 
   private bloomKeys(): Uint32Array {
     const { words, keys } = this;
-    const out: number[] = [];
-    for (let id = 0; id < words.size; id++) out.push(words.h1[id], words.h2[id]);
-    for (let id = 0; id < keys.size; id++) if (keys.kind[id] === Kind.Prefix || keys.kind[id] === Kind.Field) out.push(keys.h1[id], keys.h2[id]);
-    return Uint32Array.from(out);
+    const inBloom = (id: number) => keys.kind[id] === Kind.Prefix || keys.kind[id] === Kind.Field;
+    let count = words.size;
+    for (let id = 0; id < keys.size; id++) if (inBloom(id)) count++;
+    const out = new Uint32Array(count * 2);
+    let at = 0;
+    for (let id = 0; id < words.size; id++) {
+      out[at++] = words.h1[id];
+      out[at++] = words.h2[id];
+    }
+    for (let id = 0; id < keys.size; id++) {
+      if (!inBloom(id)) continue;
+      out[at++] = keys.h1[id];
+      out[at++] = keys.h2[id];
+    }
+    return out;
   }
 
   /** (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap. */
   private groupFilter(rows: number, wordBitmap: Int32Array): Uint32Array {
     const groupRows = groupRowsOf(rows);
     const lastGroup = new Int32Array(this.words.size).fill(-1);
-    const entries: number[] = [];
+    const entryWord = new Int32Array(this.occurrences);
+    const entryGroup = new Int32Array(this.occurrences);
+    let entries = 0;
     for (let i = 0; i < this.occurrences; i++) {
       const word = this.occurrenceWord[i];
       if (wordBitmap[word] >= 0 || this.wordLength[word] < GROUP_MIN_LENGTH) continue;
       const group = Math.floor(this.occurrenceRow[i] / groupRows);
       if (lastGroup[word] === group) continue;
       lastGroup[word] = group;
-      entries.push(word, group);
+      entryWord[entries] = word;
+      entryGroup[entries++] = group;
     }
-    if (entries.length === 0) return new Uint32Array(0);
-    const filter = BloomFilter.sized(entries.length / 2);
-    for (let i = 0; i < entries.length; i += 2) {
-      const word = entries[i];
-      filter.add(groupH1(this.words.h1[word], entries[i + 1]), groupH2(this.words.h2[word], entries[i + 1]));
-    }
+    if (entries === 0) return new Uint32Array(0);
+    const filter = BloomFilter.sized(entries);
+    for (let i = 0; i < entries; i++) filter.add(groupH1(this.words.h1[entryWord[i]], entryGroup[i]), groupH2(this.words.h2[entryWord[i]], entryGroup[i]));
     return filter.words;
   }
 }

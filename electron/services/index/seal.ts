@@ -1,0 +1,34 @@
+/**
+ * Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. Runs on the seal thread
+ * (seal-thread.ts) so that tokenizing and filter building never hold up appends and queries.
+ */
+import { decodeBatchColumns } from './record-codec.js';
+import { allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
+
+/** The rows of the batches as columns sorted by time, with the segment's stream list. */
+export function columnsOfBatches(payloads: readonly Uint8Array[]): { columns: SealColumns; streams: string[] } {
+  const decoded = payloads.map((payload) => decodeBatchColumns(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
+  const streams = new Map<string, number>();
+  const columns = allocateColumns(decoded.reduce((sum, batch) => sum + batch.messages.length, 0));
+  let row = 0;
+  for (const batch of decoded) {
+    const remap = batch.streamKeys.map((key) => {
+      let stream = streams.get(key);
+      if (stream === undefined) streams.set(key, (stream = streams.size));
+      return stream;
+    });
+    columns.ts.set(batch.ts, row);
+    columns.level.set(batch.levels, row);
+    for (let i = 0; i < batch.messages.length; i++, row++) {
+      columns.stream[row] = remap[batch.streamOf[i]];
+      columns.message[row] = batch.messages[i];
+      columns.fields[row] = batch.fields[i];
+    }
+  }
+  return { columns: sortColumns(columns), streams: [...streams.keys()] };
+}
+
+export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Uint8Array[], blockRows?: number): Promise<void> {
+  const { columns, streams } = columnsOfBatches(payloads);
+  await writeSegment(path, { ...header, streams }, columns, blockRows);
+}
