@@ -7,7 +7,7 @@ import { allocateColumns, writeSegment } from './segment-format.js';
 import { Segment } from './segment.js';
 import { QueryPlan } from './block-eval.js';
 import { labelsKey } from './record-codec.js';
-import { LONG_PREFIX_LENGTH, PREFIX_LENGTH, pairHashes, prefixHashes, repeatHashes, tokenHashes } from './token-hash.js';
+import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, groupRowsOf, pairHashes, prefixHashes, repeatHashes, tokenHashes } from './token-hash.js';
 import { parseQuery } from '../../../shared/logs/query.js';
 import { tokenize } from '../../../shared/logs/tokens.js';
 
@@ -28,8 +28,8 @@ const message = messageOf(WORDS, 8);
 /** Few words, long messages: repeated words, and phrases whose adjacent pairs are all there but not in sequence. */
 const repetitive = messageOf(['a', 'b', 'c', 'abc'], 10);
 
-/** Writes the messages as one segment of BLOCK_ROWS-row blocks, in this order. */
-async function segmentOf(messages: string[]): Promise<Segment> {
+/** Writes the messages as one segment of `blockRows`-row blocks, in this order. */
+async function segmentOf(messages: string[], blockRows = BLOCK_ROWS): Promise<Segment> {
   const columns = allocateColumns(messages.length);
   messages.forEach((text, row) => {
     columns.ts[row] = 1_000_000_000n + BigInt(row);
@@ -37,7 +37,7 @@ async function segmentOf(messages: string[]): Promise<Segment> {
     columns.fields[row] = '';
   });
   const path = join(dir, `seg-${run++}.fks`);
-  await writeSegment(path, { id: run, walGeneration: 0, replaces: [], streams: [labelsKey({ device: 'gw', source: 'file' })] }, columns, BLOCK_ROWS);
+  await writeSegment(path, { id: run, walGeneration: 0, replaces: [], streams: [labelsKey({ device: 'gw', source: 'file' })] }, columns, blockRows);
   return Segment.open(path);
 }
 
@@ -100,6 +100,43 @@ describe('block postings', () => {
         }
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('row groups: every word without a bitmap is in the row-group filter for each group holding it, and rare words are found exactly (property)', async () => {
+    const rare = fc.stringMatching(/^[a-f0-9]{4,10}$/);
+    const rows = fc.array(fc.tuple(fc.constantFrom('reading ok', 'link down', 'trace', 'seq'), fc.option(rare, { nil: undefined })), { minLength: 1, maxLength: 300 });
+    await fc.assert(
+      fc.asyncProperty(rows, fc.array(rare, { maxLength: 3 }), async (parts, extra) => {
+        const messages = parts.map(([text, id]) => (id === undefined ? text : `${text} ${id}`));
+        const blockRows = 128;
+        const segment = await segmentOf(messages, blockRows);
+        try {
+          segment.footer.blocks.forEach((block, index) => {
+            const start = index * blockRows;
+            const texts = messages.slice(start, start + block.rows);
+            const groupRows = groupRowsOf(block.rows);
+            const words = new Set(texts.flatMap((text) => tokenize(text)));
+            for (const word of words) {
+              const key = tokenHashes(word);
+              if (word.length < GROUP_MIN_LENGTH || segment.keepsPosting(block, ...key)) continue;
+              const groups = segment.wordGroups(block, ...key);
+              texts.forEach((text, row) => {
+                if (tokenize(text).includes(word)) expect((groups >>> Math.floor(row / groupRows)) & 1, `${word} in row ${row}`).toBe(1);
+              });
+            }
+            for (const word of [...words, ...extra]) {
+              const plan = new QueryPlan(parseQuery(word).root);
+              const expected = texts.map((text) => (tokenize(text).includes(word) ? 1 : 0));
+              const rowsFound = plan.mayMatch(segment, block) ? Array.from(plan.evaluate(segment, segment.block(index), new Uint8Array(block.rows).fill(1))) : expected.map(() => 0);
+              expect(rowsFound, word).toEqual(expected);
+            }
+          });
+        } finally {
+          segment.close();
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 
