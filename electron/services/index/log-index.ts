@@ -180,6 +180,9 @@ export class LogIndex implements LogIndexApi {
   /** Records being written into a segment: still answered from memory until the segment is in place. */
   private sealing: UnsealedBatch[] = [];
   private unsealedChars = 0;
+  /** Unsealed rows and characters not yet handed to a seal (a seal takes every WAL generation before the current). */
+  private rowsSinceRotation = 0;
+  private charsSinceRotation = 0;
   private readonly inFlight = new Map<Promise<void>, number>();
   private maintenance: Promise<void> = Promise.resolve();
   private maintenanceError: Error | null = null;
@@ -303,7 +306,7 @@ export class LogIndex implements LogIndexApi {
     for (const record of records) chars += record.message.length;
     this.addUnsealed(payload, records.length, chars, generation);
     this.notify(records);
-    if (this.unsealedRows >= this.options.sealRows || this.unsealedChars >= this.options.sealChars) this.scheduleSeal();
+    if (this.rowsSinceRotation >= this.options.sealRows || this.charsSinceRotation >= this.options.sealChars) this.scheduleSeal();
     else this.armIdleSeal();
   }
 
@@ -582,6 +585,8 @@ export class LogIndex implements LogIndexApi {
     this.unsealed.push(new UnsealedBatch(payload, rows, chars, generation));
     this.unsealedRows += rows;
     this.unsealedChars += chars;
+    this.rowsSinceRotation += rows;
+    this.charsSinceRotation += chars;
   }
 
   private notify(records: readonly LogRecord[]): void {
@@ -614,6 +619,8 @@ export class LogIndex implements LogIndexApi {
       this.idleTimer = null;
     }
     const generation = this.wal.rotate();
+    this.rowsSinceRotation = 0;
+    this.charsSinceRotation = 0;
     this.enqueue(() => this.seal(generation));
   }
 
