@@ -1,16 +1,18 @@
 // Log index benchmark: FieldKit vs SQLite FTS5 (detail=full with content; contentless detail=none) vs ripgrep.
 // Usage: npm run bench:index -- --lines N [--runs R] [--results DIR]
-// Builds a deterministic corpus of N lines (syslog, journald JSON, CRI, klog, sensor app), ingests it into each
-// engine in its own child process (so that peak RSS is per engine), runs every query R times, checks that every
-// engine that answers a query returns the same count, and writes bench/results/index.json and index.md.
+// Builds a deterministic corpus of N lines (syslog, journald JSON, CRI, klog, sensor app) as raw files plus a binary
+// copy of the records, ingests that copy into each engine in its own child process (so that peak RSS is per engine),
+// runs every query R times, checks that every engine that answers a query returns the same count, and writes
+// bench/results/index.json and index.md. One engine alone: --phase <engine> --work DIR --out FILE (writes the
+// corpus into DIR first when it is not there).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Level, LogRecord } from '../shared/logs/record.js';
+import { LEVELS, type Level, type LogLabels, type LogRecord } from '../shared/logs/record.js';
 import { LogIndex } from '../electron/services/index/log-index.js';
 
 const QUERY_NAMES = ['rare_term', 'common_term', 'phrase', 'prefix', 'field_time', 'regex_literal', 'regex_noliteral', 'negation', 'histogram_1m', 'top_values', 'newest_100'] as const;
@@ -184,6 +186,101 @@ function* batches(lines: number): Generator<Line[]> {
   if (batch.length > 0) yield batch;
 }
 
+// ---------------------------------------------------------------- binary copy of the corpus, replayed by every engine
+
+// corpus.bin: one block per batch: u32 block bytes | u32 n | n × (i64 tsNs | u8 level | u16 stream | u32 message
+// bytes | message UTF-8). corpus.json: lines, raw bytes and the stream label table.
+const RECORD_HEADER = 15;
+const BLOCK_HEADER = 8;
+
+interface CorpusManifest {
+  lines: number;
+  bytes: number;
+  streams: LogLabels[];
+}
+
+function encodeBlock(batch: Line[], streamOf: (labels: LogLabels) => number): Buffer {
+  const messages = batch.map((line) => Buffer.from(line.record.message, 'utf8'));
+  const size = BLOCK_HEADER + messages.reduce((sum, message) => sum + RECORD_HEADER + message.length, 0);
+  const block = Buffer.allocUnsafe(size);
+  block.writeUInt32LE(size, 0);
+  block.writeUInt32LE(batch.length, 4);
+  let at = BLOCK_HEADER;
+  batch.forEach(({ record }, i) => {
+    block.writeBigInt64LE(record.tsNs, at);
+    block.writeUInt8(LEVELS.indexOf(record.level), at + 8);
+    block.writeUInt16LE(streamOf(record.labels), at + 9);
+    block.writeUInt32LE(messages[i].length, at + 11);
+    at += RECORD_HEADER + messages[i].copy(block, at + RECORD_HEADER);
+  });
+  return block;
+}
+
+/** Reads corpus.bin one batch at a time; records of one stream share one labels object, as a parser's would. */
+class CorpusReader {
+  private readonly fd: number;
+  private position = 0;
+  private buffer = Buffer.allocUnsafe(4 << 20);
+
+  constructor(
+    work: string,
+    private readonly streams: readonly LogLabels[],
+  ) {
+    this.fd = openSync(join(work, 'corpus.bin'), 'r');
+  }
+
+  next(): LogRecord[] | null {
+    if (readSync(this.fd, this.buffer, 0, BLOCK_HEADER, this.position) < BLOCK_HEADER) return null;
+    const size = this.buffer.readUInt32LE(0);
+    const n = this.buffer.readUInt32LE(4);
+    if (this.buffer.length < size) this.buffer = Buffer.allocUnsafe(size);
+    const block = this.buffer;
+    if (readSync(this.fd, block, 0, size, this.position) !== size) throw new Error('corpus.bin is truncated');
+    this.position += size;
+    const records = new Array<LogRecord>(n);
+    let at = BLOCK_HEADER;
+    for (let i = 0; i < n; i++) {
+      const length = block.readUInt32LE(at + 11);
+      const start = at + RECORD_HEADER;
+      records[i] = { tsNs: block.readBigInt64LE(at), labels: this.streams[block.readUInt16LE(at + 9)], level: LEVELS[block[at + 8]], message: block.toString('utf8', start, start + length) };
+      at = start + length;
+    }
+    return records;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Feeds the whole corpus to an engine and returns the ingest time: wall clock from before the first batch is read
+ * to after `finish` (the engine's last durable step), minus the time spent reading and materialising batches.
+ */
+async function timedIngest(work: string, append: (records: LogRecord[]) => unknown, finish: () => unknown): Promise<number> {
+  const manifest = readManifest(work);
+  const reader = new CorpusReader(work, manifest.streams);
+  let readingMs = 0;
+  const started = performance.now();
+  try {
+    for (;;) {
+      const readStarted = performance.now();
+      const records = reader.next();
+      readingMs += performance.now() - readStarted;
+      if (records === null) break;
+      await append(records);
+    }
+    await finish();
+  } finally {
+    reader.close();
+  }
+  return performance.now() - started - readingMs;
+}
+
+function readManifest(work: string): CorpusManifest {
+  return JSON.parse(readFileSync(join(work, 'corpus.json'), 'utf8')) as CorpusManifest;
+}
+
 // ---------------------------------------------------------------- per-engine runs (child processes)
 
 type Runner = (name: QueryName) => Promise<number | null>;
@@ -218,17 +315,9 @@ const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
 
 async function runFieldkit(lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
   const dir = join(work, 'fieldkit');
+  rmSync(dir, { recursive: true, force: true });
   let index = await LogIndex.open(dir, { idleSealMs: 0 });
-  let ingestMs = 0;
-  for (const batch of batches(lines)) {
-    const records = batch.map((line) => line.record);
-    const started = performance.now();
-    await index.append(records);
-    ingestMs += performance.now() - started;
-  }
-  const started = performance.now();
-  await index.close();
-  ingestMs += performance.now() - started;
+  const ingestMs = await timedIngest(work, (records) => index.append(records), () => index.close());
   const indexBytes = directoryBytes(dir);
   index = await LogIndex.open(dir, { idleSealMs: 0 });
   const openMs = (await index.stats()).openMs;
@@ -271,6 +360,7 @@ function ingestFigures(lines: number, rawBytes: number, ms: number) {
 async function runSqlite(engine: 'sqlite_fts5_full' | 'sqlite_fts5_contentless', lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
   const { default: Database } = await import('better-sqlite3');
   const path = join(work, `${engine}.db`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -287,16 +377,7 @@ async function runSqlite(engine: 'sqlite_fts5_full' | 'sqlite_fts5_contentless',
       else insert.run(r.message);
     }
   });
-  let ingestMs = 0;
-  for (const batch of batches(lines)) {
-    const records = batch.map((line) => line.record);
-    const started = performance.now();
-    insertAll(records);
-    ingestMs += performance.now() - started;
-  }
-  const started = performance.now();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  ingestMs += performance.now() - started;
+  const ingestMs = await timedIngest(work, insertAll, () => db.pragma('wal_checkpoint(TRUNCATE)'));
   const indexBytes = statSync(path).size;
   db.function('regexp', { deterministic: true }, (pattern: unknown, text: unknown) => {
     return new RegExp(String(pattern)).test(String(text)) ? 1 : 0;
@@ -377,11 +458,26 @@ function sumCounts(stdout: string): number {
 
 // ---------------------------------------------------------------- orchestration
 
-async function writeRawCorpus(lines: number, dir: string): Promise<number> {
+/** Writes the raw files (what ripgrep searches, and the raw byte count) and the binary copy the engines ingest. */
+async function writeCorpus(lines: number, work: string): Promise<CorpusManifest> {
+  const dir = join(work, 'raw');
   mkdirSync(dir, { recursive: true });
   const streams = new Map<string, WriteStream>(FILES.map((file) => [file, createWriteStream(join(dir, file))]));
+  const binary = openSync(join(work, 'corpus.bin'), 'w');
+  const streamIndex = new Map<string, number>();
+  const labelTable: LogLabels[] = [];
+  const streamOf = (labels: LogLabels) => {
+    const key = JSON.stringify(labels);
+    let index = streamIndex.get(key);
+    if (index === undefined) {
+      streamIndex.set(key, (index = labelTable.length));
+      labelTable.push(labels);
+    }
+    return index;
+  };
   let bytes = 0;
   for (const batch of batches(lines)) {
+    writeSync(binary, encodeBlock(batch, streamOf));
     const perFile = new Map<string, string[]>();
     for (const line of batch) {
       const list = perFile.get(line.file) ?? [];
@@ -395,7 +491,19 @@ async function writeRawCorpus(lines: number, dir: string): Promise<number> {
     }
   }
   await Promise.all([...streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(() => resolve()))));
-  return bytes;
+  closeSync(binary);
+  const manifest: CorpusManifest = { lines, bytes, streams: labelTable };
+  writeFileSync(join(work, 'corpus.json'), JSON.stringify(manifest));
+  return manifest;
+}
+
+/** The corpus in `work` (written there first, untimed, when a phase runs on its own). */
+async function ensureCorpus(lines: number, work: string): Promise<CorpusManifest> {
+  if (existsSync(join(work, 'corpus.json'))) {
+    const manifest = readManifest(work);
+    if (manifest.lines === lines) return manifest;
+  }
+  return writeCorpus(lines, work);
 }
 
 function compare(engines: Record<EngineName, EngineResult>): string[] {
@@ -445,14 +553,14 @@ function markdown(result: { corpus: { lines: number; bytes: number }; engines: R
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { lines: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, results: { type: 'string' }, phase: { type: 'string' }, work: { type: 'string' }, 'raw-bytes': { type: 'string' }, out: { type: 'string' } },
+    options: { lines: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, results: { type: 'string' }, phase: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } },
   });
   const lines = Number(values.lines);
   const runs = Number(values.runs);
   if (!Number.isInteger(lines) || lines < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('--lines and --runs must be positive integers');
   if (values.phase) {
     const work = values.work!;
-    const rawBytes = Number(values['raw-bytes']);
+    const rawBytes = (await ensureCorpus(lines, work)).bytes;
     const result =
       values.phase === 'fieldkit'
         ? await runFieldkit(lines, runs, work, rawBytes)
@@ -463,12 +571,12 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'fk-bench-index-'));
   try {
     console.log(`corpus: ${lines} lines…`);
-    const bytes = await writeRawCorpus(lines, join(work, 'raw'));
+    const { bytes } = await writeCorpus(lines, work);
     const engines = {} as Record<EngineName, EngineResult>;
     for (const engine of ['fieldkit', 'sqlite_fts5_full', 'sqlite_fts5_contentless'] as const) {
       console.log(`${engine}: ingest + queries…`);
       const out = join(work, `${engine}.json`);
-      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--raw-bytes', String(bytes), '--out', out], { stdio: 'inherit' });
+      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out], { stdio: 'inherit' });
       engines[engine] = JSON.parse(readFileSync(out, 'utf8')) as EngineResult;
     }
     console.log('ripgrep: queries…');
@@ -476,7 +584,7 @@ async function main(): Promise<void> {
     const mismatches = compare(engines);
     const result = { corpus: { lines, bytes }, engines, mismatches };
     const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
-    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after one warm-up; page cache warm for every engine. FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync.`;
+    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after one warm-up; page cache warm for every engine. FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
     const repoRoot = new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url);
     const resultsDir = values.results ?? fileURLToPath(new URL('bench/results/', repoRoot));
     mkdirSync(resultsDir, { recursive: true });

@@ -27,7 +27,7 @@ import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
-import { decodeRecordBatch, encodeRecordBatch, labelsKey, validateRecord } from './record-codec.js';
+import { decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
 import { SealThread } from './seal-thread.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
@@ -285,26 +285,17 @@ export class LogIndex implements LogIndexApi {
     if (this.closed) throw new Error('index is closed');
     if (this.maintenanceError) throw this.maintenanceError;
     if (records.length === 0) return;
-    records.forEach((record, position) => {
-      try {
-        validateRecord(record);
-      } catch (error) {
-        throw new TypeError(`record ${position}: ${(error as Error).message}`, { cause: error });
-      }
-    });
+    const batch = encodeRecordBatch(records);
     if (this.unsealedRows >= this.options.sealRows * 2) await this.maintenance;
     const generation = this.wal.currentGeneration;
-    const payload = encodeRecordBatch(records);
-    const durable = this.wal.append(payload);
+    const durable = this.wal.append(batch.payload);
     this.inFlight.set(durable, generation);
     try {
       await durable;
     } finally {
       this.inFlight.delete(durable);
     }
-    let chars = 0;
-    for (const record of records) chars += record.message.length;
-    this.addUnsealed(payload, records.length, chars, generation);
+    this.addUnsealed(batch.payload, batch.rows, batch.chars, generation);
     this.notify(records);
     if (this.rowsSinceRotation >= this.options.sealRows || this.charsSinceRotation >= this.options.sealChars) this.scheduleSeal();
     else this.armIdleSeal();

@@ -1,26 +1,85 @@
 /**
- * Binary encoding of a batch of LogRecords: one WAL frame per `append` call. Column layout, so that a batch costs
- * a handful of native calls however many records it holds:
- *   u8 version | u32 n | n × i64 tsNs | n × u8 level | u32 k, k × string stream key | n × u32 stream index |
- *   n × u32 message UTF-16 length | string (all messages) | n × u32 fields length | string (all fields JSON)
+ * Binary encoding of a batch of LogRecords: one WAL frame per `append` call. Column layout (little-endian), so that a
+ * batch costs a handful of native calls however many records it holds:
+ *   u8 version | 3 × u8 0 | u32 n | n × i64 tsNs | n × u32 message UTF-16 length | n × u32 stream index | n × u8 level |
+ *   u32 k, k × string stream key | string (all messages) | u32 f, f × u32 row, f × u32 JSON UTF-16 length,
+ *   string (the fields JSON of those f rows, the only ones with fields)
  * (string = u32 byte length + UTF-8). Lone surrogates become U+FFFD, which keeps UTF-16 lengths intact.
  */
-import { LEVELS, type Level, type LogLabels, type LogRecord } from '../../../shared/logs/record.js';
-import { ByteReader, ByteWriter } from './bytes.js';
+import { LEVELS, type LogLabels, type LogRecord } from '../../../shared/logs/record.js';
 
-const BATCH_VERSION = 2;
-const keyByParts = new Map<string, string>();
+const BATCH_VERSION = 3;
+const HEADER_BYTES = 8;
+/** Bytes per row of the fixed-width columns: ts, message length, stream index, level. */
+const ROW_BYTES = 8 + 4 + 4 + 1;
+const MAX_TS = 2n ** 63n - 1n;
+
+/** A label set met before, found again by comparing its fields, so no string is built per record. */
+interface Stream {
+  readonly device: string;
+  readonly source: string;
+  readonly site: string | undefined;
+  readonly unit: string | undefined;
+  readonly pod: string | undefined;
+  readonly container: string | undefined;
+  readonly key: string;
+  /** The batch that last gave this stream a slot in its stream table, and that slot. */
+  batch: number;
+  slot: number;
+}
+
+const MAX_STREAMS = 100_000;
+/** device → (pod, else unit, else source) → streams: short lists to compare against. */
+const streamsByDevice = new Map<string, Map<string, Stream[]>>();
+const streamsByKey = new Map<string, Stream>();
+let lastStream: Stream | null = null;
+
+function sameLabels(stream: Stream, labels: LogLabels): boolean {
+  return (
+    stream.device === labels.device &&
+    stream.source === labels.source &&
+    stream.unit === labels.unit &&
+    stream.pod === labels.pod &&
+    stream.container === labels.container &&
+    stream.site === labels.site
+  );
+}
+
+function streamOf(labels: LogLabels): Stream {
+  if (lastStream !== null && sameLabels(lastStream, labels)) return lastStream;
+  const bySubKey = streamsByDevice.get(labels.device);
+  const candidates = bySubKey?.get(labels.pod ?? labels.unit ?? labels.source);
+  if (candidates !== undefined) {
+    for (const stream of candidates) {
+      if (sameLabels(stream, labels)) return (lastStream = stream);
+    }
+  }
+  return (lastStream = addStream(labels));
+}
+
+function addStream(labels: LogLabels): Stream {
+  const key = JSON.stringify([labels.device, labels.source, labels.site ?? null, labels.unit ?? null, labels.pod ?? null, labels.container ?? null]);
+  const known = streamsByKey.get(key);
+  if (known !== undefined) return known; // equal key, not equal fields (null for undefined): not worth a list entry
+  if (streamsByKey.size >= MAX_STREAMS) {
+    streamsByKey.clear();
+    streamsByDevice.clear();
+  }
+  const { device, source, site, unit, pod, container } = labels;
+  const stream: Stream = { device, source, site, unit, pod, container, key, batch: 0, slot: 0 };
+  streamsByKey.set(key, stream);
+  let bySubKey = streamsByDevice.get(device);
+  if (bySubKey === undefined) streamsByDevice.set(device, (bySubKey = new Map()));
+  const subKey = pod ?? unit ?? source;
+  const list = bySubKey.get(subKey);
+  if (list === undefined) bySubKey.set(subKey, [stream]);
+  else list.push(stream);
+  return stream;
+}
 
 /** A canonical string for a label set: equal labels give equal keys. */
 export function labelsKey(labels: LogLabels): string {
-  const parts = `${labels.device}\u0000${labels.source}\u0000${labels.site ?? '\u0001'}\u0000${labels.unit ?? '\u0001'}\u0000${labels.pod ?? '\u0001'}\u0000${labels.container ?? '\u0001'}`;
-  let key = keyByParts.get(parts);
-  if (key === undefined) {
-    key = JSON.stringify([labels.device, labels.source, labels.site ?? null, labels.unit ?? null, labels.pod ?? null, labels.container ?? null]);
-    if (keyByParts.size > 100_000) keyByParts.clear();
-    keyByParts.set(parts, key);
-  }
-  return key;
+  return streamOf(labels).key;
 }
 
 export function labelsFromKey(key: string): LogLabels {
@@ -35,74 +94,103 @@ export function labelsFromKey(key: string): LogLabels {
 
 const LEVEL_INDEX = new Map<string, number>(LEVELS.map((level, index) => [level, index]));
 
-export function levelIndex(level: Level): number {
-  const index = LEVEL_INDEX.get(level);
-  if (index === undefined) throw new TypeError(`unknown level "${String(level)}"`);
-  return index;
+/** The level's index in LEVELS; throws `record N: …` when the index cannot store the record. */
+function checkedLevel(record: LogRecord, position: number): number {
+  let problem: string | null = null;
+  if (typeof record.tsNs !== 'bigint' || record.tsNs < 0n || record.tsNs > MAX_TS) problem = 'record.tsNs must be a bigint of nanoseconds since 1970';
+  else if (!record.labels || typeof record.labels.device !== 'string' || typeof record.labels.source !== 'string') problem = 'record.labels needs device and source';
+  else if (typeof record.message !== 'string') problem = 'record.message must be a string';
+  const level = LEVEL_INDEX.get(record.level);
+  if (problem === null && level !== undefined) return level;
+  throw new TypeError(`record ${position}: ${problem ?? `unknown level "${String(record.level)}"`}`);
 }
 
-/** Rejects records the index cannot store, naming the first problem. */
-export function validateRecord(record: LogRecord): void {
-  if (typeof record.tsNs !== 'bigint' || record.tsNs < 0n || record.tsNs >= 2n ** 63n) throw new TypeError('record.tsNs must be a bigint of nanoseconds since 1970');
-  if (!record.labels || typeof record.labels.device !== 'string' || typeof record.labels.source !== 'string') throw new TypeError('record.labels needs device and source');
-  if (typeof record.message !== 'string') throw new TypeError('record.message must be a string');
-  levelIndex(record.level);
-}
-
-export function fieldsJson(record: LogRecord): string {
+function fieldsJson(record: LogRecord): string {
   if (!record.fields) return '';
   for (const _key in record.fields) return JSON.stringify(record.fields);
   return '';
 }
 
-/** The encoded batch; `writer` is reused when given (the result is then a view valid until its next use). */
-export function encodeRecordBatch(records: readonly LogRecord[], writer?: ByteWriter): Buffer {
+export interface EncodedBatch {
+  payload: Buffer;
+  rows: number;
+  /** UTF-16 length of all messages. */
+  chars: number;
+}
+
+/** Reused between calls: the batch is built here, then copied out at its exact size. */
+let scratch = new ArrayBuffer(1 << 20);
+const KEEP_SCRATCH_BYTES = 16 << 20;
+let batchCount = 0;
+
+function ensureScratch(bytes: number, keep: number): void {
+  if (scratch.byteLength >= bytes) return;
+  const next = new ArrayBuffer(Math.max(bytes, scratch.byteLength * 2));
+  new Uint8Array(next).set(new Uint8Array(scratch, 0, keep));
+  scratch = next;
+}
+
+/**
+ * Validates and encodes a batch in one pass over the records; throws `record N: …` for the first record the index
+ * cannot store.
+ */
+export function encodeRecordBatch(records: readonly LogRecord[]): EncodedBatch {
   const n = records.length;
-  if (!writer) {
-    let chars = 0;
-    for (const record of records) chars += record.message.length;
-    writer = new ByteWriter(64 + n * 24 + chars + (chars >> 3));
-  }
-  writer.reset();
-  writer.u8(BATCH_VERSION);
-  writer.u32(n);
-  const ts = new BigInt64Array(n);
-  const levels = new Uint8Array(n);
-  const streamOf = new Uint32Array(n);
-  const messageLengths = new Uint32Array(n);
-  const fieldLengths = new Uint32Array(n);
-  const streams = new Map<string, number>();
-  const messages: string[] = new Array<string>(n);
-  const fields: string[] = new Array<string>(n);
-  let lastLabels: LogLabels | null = null;
-  let lastStream = 0;
+  const batch = ++batchCount;
+  ensureScratch(HEADER_BYTES + n * ROW_BYTES, 0);
+  const ts = new BigInt64Array(scratch, HEADER_BYTES, n);
+  const messageLengths = new Uint32Array(scratch, HEADER_BYTES + n * 8, n);
+  const streamIndex = new Uint32Array(scratch, HEADER_BYTES + n * 12, n);
+  const levels = new Uint8Array(scratch, HEADER_BYTES + n * 16, n);
+  const streams: Stream[] = [];
+  const fieldRows: number[] = [];
+  let fields = '';
+  let messages = '';
   for (let i = 0; i < n; i++) {
     const record = records[i];
+    levels[i] = checkedLevel(record, i);
     ts[i] = record.tsNs;
-    levels[i] = levelIndex(record.level);
-    if (record.labels !== lastLabels) {
-      const key = labelsKey(record.labels);
-      let stream = streams.get(key);
-      if (stream === undefined) streams.set(key, (stream = streams.size));
-      lastLabels = record.labels;
-      lastStream = stream;
+    const stream = streamOf(record.labels);
+    if (stream.batch !== batch) {
+      stream.batch = batch;
+      stream.slot = streams.length;
+      streams.push(stream);
     }
-    streamOf[i] = lastStream;
-    messages[i] = record.message;
+    streamIndex[i] = stream.slot;
+    messages += record.message;
     messageLengths[i] = record.message.length;
-    fields[i] = fieldsJson(record);
-    fieldLengths[i] = fields[i].length;
+    if (record.fields !== undefined) {
+      const json = fieldsJson(record);
+      if (json !== '') {
+        fieldRows.push(i, json.length);
+        fields += json;
+      }
+    }
   }
-  writer.bytes(new Uint8Array(ts.buffer));
-  writer.bytes(levels);
-  writer.u32(streams.size);
-  for (const key of streams.keys()) writer.string(key);
-  writer.bytes(new Uint8Array(streamOf.buffer));
-  writer.bytes(new Uint8Array(messageLengths.buffer));
-  writer.string(messages.join(''));
-  writer.bytes(new Uint8Array(fieldLengths.buffer));
-  writer.string(fields.join(''));
-  return writer.view();
+  let bound = HEADER_BYTES + n * ROW_BYTES + 4 + 4 + messages.length * 3 + 8 + fieldRows.length * 4 + fields.length * 3 + 4;
+  for (const stream of streams) bound += 4 + stream.key.length * 3;
+  let at = HEADER_BYTES + n * ROW_BYTES;
+  ensureScratch(bound, at);
+  const out = Buffer.from(scratch);
+  out.writeUInt32LE(BATCH_VERSION, 0);
+  out.writeUInt32LE(n, 4);
+  at = out.writeUInt32LE(streams.length, at);
+  for (const stream of streams) at = writeString(out, stream.key, at);
+  at = writeString(out, messages, at);
+  at = out.writeUInt32LE(fieldRows.length / 2, at);
+  for (let i = 0; i < fieldRows.length; i += 2) at = out.writeUInt32LE(fieldRows[i], at);
+  for (let i = 1; i < fieldRows.length; i += 2) at = out.writeUInt32LE(fieldRows[i], at);
+  at = writeString(out, fields, at);
+  const payload = Buffer.allocUnsafe(at);
+  out.copy(payload, 0, 0, at);
+  if (scratch.byteLength > KEEP_SCRATCH_BYTES) scratch = new ArrayBuffer(1 << 20);
+  return { payload, rows: n, chars: messages.length };
+}
+
+function writeString(out: Buffer, value: string, at: number): number {
+  const written = out.write(value, at + 4, 'utf8');
+  out.writeUInt32LE(written, at);
+  return at + 4 + written;
 }
 
 /** A decoded batch, column by column (messages are slices of one string). */
@@ -116,29 +204,67 @@ export interface BatchColumns {
   fields: string[];
 }
 
+class BatchReader {
+  private at = 0;
+  constructor(private readonly bytes: Buffer) {}
+
+  /** The next `length` bytes, copied so that typed arrays over them are aligned. */
+  copy(length: number): ArrayBuffer {
+    const start = this.take(length);
+    return new Uint8Array(this.bytes.subarray(start, start + length)).buffer;
+  }
+
+  u32(): number {
+    return this.bytes.readUInt32LE(this.take(4));
+  }
+
+  string(): string {
+    const length = this.u32();
+    const start = this.take(length);
+    return this.bytes.toString('utf8', start, start + length);
+  }
+
+  get done(): boolean {
+    return this.at === this.bytes.length;
+  }
+
+  /** Start of the next `length` bytes. */
+  private take(length: number): number {
+    if (this.at + length > this.bytes.length) throw new Error('corrupt record batch: truncated');
+    this.at += length;
+    return this.at - length;
+  }
+}
+
 export function decodeBatchColumns(bytes: Buffer): BatchColumns {
-  const reader = new ByteReader(bytes);
-  const version = reader.u8();
-  if (version !== BATCH_VERSION) throw new Error(`unknown record batch version ${version}`);
+  if (bytes.length > 0 && bytes[0] !== BATCH_VERSION) throw new Error(`unknown record batch version ${bytes[0]}`);
+  const reader = new BatchReader(bytes);
+  if (reader.u32() !== BATCH_VERSION) throw new Error('corrupt record batch: bad header');
   const n = reader.u32();
-  const ts = new BigInt64Array(reader.copy(n * 8).buffer);
-  const levels = reader.copy(n);
+  const ts = new BigInt64Array(reader.copy(n * 8));
+  const messageLengths = new Uint32Array(reader.copy(n * 4));
+  const streamOf = new Uint32Array(reader.copy(n * 4));
+  const levels = new Uint8Array(reader.copy(n));
   const streamCount = reader.u32();
   const streamKeys: string[] = [];
   for (let i = 0; i < streamCount; i++) streamKeys.push(reader.string());
-  const streamOf = new Uint32Array(reader.copy(n * 4).buffer);
-  const messageLengths = new Uint32Array(reader.copy(n * 4).buffer);
   const allMessages = reader.string();
-  const fieldLengths = new Uint32Array(reader.copy(n * 4).buffer);
+  const fieldCount = reader.u32();
+  const fieldRows = new Uint32Array(reader.copy(fieldCount * 4));
+  const fieldLengths = new Uint32Array(reader.copy(fieldCount * 4));
   const allFields = reader.string();
+  if (!reader.done) throw new Error('corrupt record batch: trailing bytes');
   const messages = new Array<string>(n);
-  const fields = new Array<string>(n);
   let messageAt = 0;
-  let fieldAt = 0;
   for (let i = 0; i < n; i++) {
     if (levels[i] >= LEVELS.length || streamOf[i] >= streamCount) throw new Error('corrupt record batch');
     messages[i] = allMessages.slice(messageAt, (messageAt += messageLengths[i]));
-    fields[i] = fieldLengths[i] > 0 ? allFields.slice(fieldAt, (fieldAt += fieldLengths[i])) : '';
+  }
+  const fields = new Array<string>(n).fill('');
+  let fieldAt = 0;
+  for (let i = 0; i < fieldCount; i++) {
+    if (fieldRows[i] >= n) throw new Error('corrupt record batch');
+    fields[fieldRows[i]] = allFields.slice(fieldAt, (fieldAt += fieldLengths[i]));
   }
   if (messageAt !== allMessages.length || fieldAt !== allFields.length) throw new Error('corrupt record batch');
   return { ts, levels, streamKeys, streamOf, messages, fields };
