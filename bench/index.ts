@@ -285,6 +285,9 @@ function readManifest(work: string): CorpusManifest {
 
 type Runner = (name: QueryName) => Promise<number | null>;
 
+/** Untimed runs of each query first, for every engine: V8 optimises the query code, SQLite fills its page cache. */
+const WARM_UP_RUNS = 5;
+
 async function measure(runner: Runner, runs: number): Promise<Record<QueryName, QueryResult | null>> {
   const results = {} as Record<QueryName, QueryResult | null>;
   for (const name of QUERY_NAMES) {
@@ -293,6 +296,7 @@ async function measure(runner: Runner, runs: number): Promise<Record<QueryName, 
       results[name] = null;
       continue;
     }
+    for (let run = 1; run < WARM_UP_RUNS; run++) await runner(name);
     const times: number[] = [];
     for (let run = 0; run < runs; run++) {
       const started = performance.now();
@@ -584,7 +588,7 @@ async function main(): Promise<void> {
     const mismatches = compare(engines);
     const result = { corpus: { lines, bytes }, engines, mismatches };
     const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
-    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after one warm-up; page cache warm for every engine. FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
+    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after ${WARM_UP_RUNS} untimed warm-up runs (every engine: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
     const repoRoot = new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url);
     const resultsDir = values.results ?? fileURLToPath(new URL('bench/results/', repoRoot));
     mkdirSync(resultsDir, { recursive: true });

@@ -169,6 +169,21 @@ describe('LogIndex', () => {
     await expect(LogIndex.open(dir)).rejects.toThrow(/segment format 2/);
   });
 
+  it('refuses WAL records written in an older batch format instead of dropping them', async () => {
+    const index = await LogIndex.open(dir);
+    await index.append([record(1, 'acknowledged, not yet sealed')]);
+    await index.close({ seal: false });
+    const [name] = (await readdir(join(dir, 'wal'))).filter((file) => file.endsWith('.wal'));
+    const path = join(dir, 'wal', name);
+    const bytes = await readFile(path);
+    // the first frame's payload starts with its batch format version
+    bytes[8] = 2;
+    bytes.writeUInt32LE(crc32(bytes.subarray(8, 8 + bytes.readUInt32LE(0))), 4);
+    await writeFile(path, bytes);
+    await expect(LogIndex.open(dir)).rejects.toThrow(/holds records in another format \(unknown record batch version 2\): move the index folder away and import the logs again/);
+    expect(await readFile(path)).toEqual(bytes);
+  });
+
   it('answers like a naive scan for random corpora and queries (property)', async () => {
     const words = ['alpha', 'Beta', 'gamma', 'delta', 'eth0', 'link', 'down', 'up', 'café', '10.0.0.1', 'ERROR', 'err', 'timeout'];
     const separators = [' ', ' ', ', ', ': ', '-', '=', '/', ' (', ') '];

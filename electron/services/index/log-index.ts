@@ -27,10 +27,10 @@ import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
-import { decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
+import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
 import { SealThread } from './seal-thread.js';
-import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, type DecodedBlock } from './segment.js';
+import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
   /** Unsealed records that trigger sealing them into a segment. */
@@ -190,7 +190,7 @@ export class LogIndex implements LogIndexApi {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
   private readonly cache: BlockCache;
-  private readonly sealThread = new SealThread();
+  private readonly sealThread = SealThread.shared();
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
   private readonly damage: DamageReport[] = [];
@@ -273,6 +273,10 @@ export class LogIndex implements LogIndexApi {
         const records = decodeRecordBatch(frame.payload);
         index.addUnsealed(Buffer.from(frame.payload), records.length, records.reduce((sum, record) => sum + record.message.length, 0), frame.generation);
       } catch (error) {
+        if (error instanceof BatchVersionError) {
+          await index.closeFiles();
+          throw new SegmentVersionError(`${join(dir, 'wal')} holds records in another format (${error.message}): move the index folder away and import the logs again`);
+        }
         index.damage.push({ file: join(dir, 'wal'), reason: `undecodable WAL frame: ${(error as Error).message}` });
       }
     }
@@ -317,12 +321,15 @@ export class LogIndex implements LogIndexApi {
     await Promise.all(this.inFlight.keys());
     if (this.unsealedRows > 0 && options.seal !== false) this.scheduleSeal();
     await this.maintenance;
-    await this.sealThread.close();
-    await this.wal.close();
-    for (const segment of this.segments) segment.close();
+    await this.closeFiles();
     await this.lock.release();
     this.subscribers.clear();
     this.cache.clear();
+  }
+
+  private async closeFiles(): Promise<void> {
+    await this.wal.close();
+    for (const segment of this.segments) segment.close();
   }
 
   async subscribe(query: string, listener: TailListener): Promise<() => Promise<void>> {

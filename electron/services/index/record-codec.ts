@@ -9,6 +9,9 @@
 import { LEVELS, type LogLabels, type LogRecord } from '../../../shared/logs/record.js';
 
 const BATCH_VERSION = 3;
+
+/** A WAL batch written by another version of FieldKit. */
+export class BatchVersionError extends Error {}
 const HEADER_BYTES = 8;
 /** Bytes per row of the fixed-width columns: ts, message length, stream index, level. */
 const ROW_BYTES = 8 + 4 + 4 + 1;
@@ -237,7 +240,7 @@ class BatchReader {
 }
 
 export function decodeBatchColumns(bytes: Buffer): BatchColumns {
-  if (bytes.length > 0 && bytes[0] !== BATCH_VERSION) throw new Error(`unknown record batch version ${bytes[0]}`);
+  if (bytes.length > 0 && bytes[0] !== BATCH_VERSION) throw new BatchVersionError(`unknown record batch version ${bytes[0]}`);
   const reader = new BatchReader(bytes);
   if (reader.u32() !== BATCH_VERSION) throw new Error('corrupt record batch: bad header');
   const n = reader.u32();

@@ -1,8 +1,8 @@
 /**
- * Seals WAL batches into segment files on a worker thread of its own, started on first use: on a 2-core laptop,
- * the index's thread keeps appending and answering queries while the other core tokenizes, builds filters and
- * compresses. If the worker dies, the pending seals reject (their records stay in the WAL) and the next seal starts
- * a new one.
+ * Seals WAL batches into segment files on a worker thread, started on first use and shared by the indexes of the
+ * process: on a 2-core laptop, the index's thread keeps appending and answering queries while the other core
+ * tokenizes, builds filters and compresses. An idle worker does not keep the process alive. If the worker dies, the
+ * pending seals reject (their records stay in the WAL) and the next seal starts a new one.
  */
 import { Worker } from 'node:worker_threads';
 import type { SegmentHeader } from './segment-format.js';
@@ -22,6 +22,14 @@ export interface SealReply {
 }
 
 export class SealThread {
+  private static instance: SealThread | null = null;
+
+  /** The process's seal thread. */
+  static shared(): SealThread {
+    SealThread.instance ??= new SealThread();
+    return SealThread.instance;
+  }
+
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -38,12 +46,6 @@ export class SealThread {
     });
   }
 
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
-  }
-
   private start(): Worker {
     if (this.worker) return this.worker;
     const [entry, extra] = workerEntry('seal-worker');
@@ -51,7 +53,6 @@ export class SealThread {
     worker.on('message', (reply: SealReply) => {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      // an idle worker does not keep the process alive
       if (this.pending.size === 0) worker.unref();
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(new Error(`sealing failed: ${reply.error}`));
