@@ -29,7 +29,7 @@ import { QueryPlan, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
 import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
-import { SealThread } from './seal-thread.js';
+import { sealBatches } from './seal.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
@@ -190,7 +190,6 @@ export class LogIndex implements LogIndexApi {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
   private readonly cache: BlockCache;
-  private readonly sealThread = SealThread.shared();
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
   private readonly damage: DamageReport[] = [];
@@ -644,7 +643,7 @@ export class LogIndex implements LogIndexApi {
     this.sealing = take;
     try {
       const { id, path } = this.nextSegment();
-      await this.sealThread.seal(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), this.options.blockRows);
+      await sealBatches(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), this.options.blockRows);
       this.adopt(path);
     } catch (error) {
       // still in the WAL and answered from memory; the next open retries

@@ -1,7 +1,4 @@
-/**
- * Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. Runs on the seal thread
- * (seal-thread.ts) so that tokenizing and filter building never hold up appends and queries.
- */
+/** Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. */
 import { decodeBatchColumns } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
 
