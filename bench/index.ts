@@ -285,8 +285,13 @@ function readManifest(work: string): CorpusManifest {
 
 type Runner = (name: QueryName) => Promise<number | null>;
 
-/** Untimed runs of each query first, for every engine: V8 optimises the query code, SQLite fills its page cache. */
+/**
+ * Untimed runs of each query first, for every engine, at least WARM_UP_RUNS and for at least WARM_UP_MS (at most
+ * WARM_UP_MAX_RUNS): V8 needs a few hundred runs of a fast query to optimise its code, SQLite fills its page cache.
+ */
 const WARM_UP_RUNS = 5;
+const WARM_UP_MS = 300;
+const WARM_UP_MAX_RUNS = 2000;
 
 async function measure(runner: Runner, runs: number): Promise<Record<QueryName, QueryResult | null>> {
   const results = {} as Record<QueryName, QueryResult | null>;
@@ -296,7 +301,8 @@ async function measure(runner: Runner, runs: number): Promise<Record<QueryName, 
       results[name] = null;
       continue;
     }
-    for (let run = 1; run < WARM_UP_RUNS; run++) await runner(name);
+    const warmUpStarted = performance.now();
+    for (let run = 1; run < WARM_UP_MAX_RUNS && (run < WARM_UP_RUNS || performance.now() - warmUpStarted < WARM_UP_MS); run++) await runner(name);
     const times: number[] = [];
     for (let run = 0; run < runs; run++) {
       const started = performance.now();
@@ -588,7 +594,7 @@ async function main(): Promise<void> {
     const mismatches = compare(engines);
     const result = { corpus: { lines, bytes }, engines, mismatches };
     const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
-    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after ${WARM_UP_RUNS} untimed warm-up runs (every engine: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
+    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after untimed warm-up runs (every engine, at least ${WARM_UP_RUNS} runs and ${WARM_UP_MS} ms, at most ${WARM_UP_MAX_RUNS} runs: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
     const repoRoot = new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url);
     const resultsDir = values.results ?? fileURLToPath(new URL('bench/results/', repoRoot));
     mkdirSync(resultsDir, { recursive: true });

@@ -44,16 +44,14 @@ export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
   private readonly streamMatches = new Map<Segment, Map<FieldNode, Uint8Array>>();
 
-  /** Keys every matching row holds (of the words, prefixes and fields the root requires), flat: h1, h2, h1, h2… */
-  private readonly required: Uint32Array;
+  /**
+   * Keys every matching row holds (of the words, prefixes and fields the root requires), flat: h1, h2, h1, h2…;
+   * checked against all the blocks of a segment at once (Segment.blocksHoldingAll) before the whole tree.
+   */
+  readonly required: Uint32Array;
 
   constructor(readonly root: QueryNode) {
     this.required = Uint32Array.from(this.requiredKeys(root).flat());
-  }
-
-  /** Whether the block may hold a match: its bloom filter first (one read per key), then the whole tree. */
-  mayMatchBlock(segment: Segment, block: BlockMeta): boolean {
-    return segment.mayHoldAll(block, this.required) && this.mayMatch(segment, block);
   }
 
   private requiredKeys(node: QueryNode): Array<[number, number]> {

@@ -51,6 +51,25 @@ export class BloomMatrix {
     return new BloomMatrix(words, buckets);
   }
 
+  /**
+   * Clears `out[b]` for each block b (of `blocks`) of the matrix at the start of `words` that cannot hold the key:
+   * one contiguous pass over the key's bucket of every block.
+   */
+  static narrow(words: Uint32Array, buckets: number, blocks: number, h1: number, h2: number, out: Uint8Array): void {
+    const bits = new Int32Array(BUCKET_WORDS);
+    for (let w = 0; w < BUCKET_WORDS; w++) bits[w] = 1 << (Math.imul(h2, SALTS[w]) >>> 27);
+    let at = bucketOf(h1, buckets) * blocks * BUCKET_WORDS;
+    for (let block = 0; block < blocks; block++, at += BUCKET_WORDS) {
+      if (out[block] === 0) continue;
+      for (let w = 0; w < BUCKET_WORDS; w++) {
+        if ((words[at + w] & bits[w]) === 0) {
+          out[block] = 0;
+          break;
+        }
+      }
+    }
+  }
+
   /** Whether block `block` (of `blocks`) of the matrix at the start of `words` may hold the key. */
   static has(words: Uint32Array, buckets: number, blocks: number, block: number, h1: number, h2: number): boolean {
     const start = (bucketOf(h1, buckets) * blocks + block) * BUCKET_WORDS;

@@ -524,10 +524,13 @@ export class LogIndex implements LogIndexApi {
     for (const segment of this.segments) {
       const { footer } = segment;
       if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
-      footer.blocks.forEach((block, blockIndex) => {
-        if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) return;
-        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatchBlock(segment, block)) out.push({ segment, blockIndex, block });
-      });
+      const holding = segment.blocksHoldingAll(plan.required);
+      for (let blockIndex = 0; blockIndex < holding.length; blockIndex++) {
+        if (holding[blockIndex] === 0) continue;
+        if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) continue;
+        const block = footer.blocks[blockIndex];
+        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatch(segment, block)) out.push({ segment, blockIndex, block });
+      }
     }
     return out;
   }

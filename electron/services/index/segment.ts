@@ -86,13 +86,13 @@ export class Segment {
     return this.filterWords === null || BloomMatrix.has(this.filterWords, this.footer.bloomBuckets, this.footer.blocks.length, block.bloomSlot, h1, h2);
   }
 
-  /** Whether the block's bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…). */
-  mayHoldAll(block: BlockMeta, keys: Uint32Array): boolean {
-    const words = this.filterWords;
-    if (words === null) return true;
+  /** 1 for each block whose bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…); all 1 when damaged. */
+  blocksHoldingAll(keys: Uint32Array): Uint8Array {
     const { bloomBuckets, blocks } = this.footer;
-    for (let i = 0; i < keys.length; i += 2) if (!BloomMatrix.has(words, bloomBuckets, blocks.length, block.bloomSlot, keys[i], keys[i + 1])) return false;
-    return true;
+    const out = new Uint8Array(blocks.length).fill(1);
+    if (this.filterWords === null) return out;
+    for (let i = 0; i < keys.length; i += 2) BloomMatrix.narrow(this.filterWords, bloomBuckets, blocks.length, keys[i], keys[i + 1], out);
+    return out;
   }
 
   /**
