@@ -190,6 +190,8 @@ export class LogIndex implements LogIndexApi {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
   private readonly cache: BlockCache;
+  /** Scratch for candidateBlocks: which blocks of a segment the bloom filters let through. */
+  private holding = new Uint8Array(0);
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
   private readonly damage: DamageReport[] = [];
@@ -524,8 +526,10 @@ export class LogIndex implements LogIndexApi {
     for (const segment of this.segments) {
       const { footer } = segment;
       if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
-      const holding = segment.blocksHoldingAll(plan.required);
-      for (let blockIndex = 0; blockIndex < holding.length; blockIndex++) {
+      if (this.holding.length < footer.blocks.length) this.holding = new Uint8Array(footer.blocks.length);
+      const holding = this.holding;
+      segment.blocksHoldingAll(plan.required, holding);
+      for (let blockIndex = 0; blockIndex < footer.blocks.length; blockIndex++) {
         if (holding[blockIndex] === 0) continue;
         if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) continue;
         const block = footer.blocks[blockIndex];

@@ -9,8 +9,7 @@ import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
 import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
-import { BloomFilter, BloomMatrix } from './bloom-filter.js';
-import { groupH1, groupH2, groupRowsOf } from './token-hash.js';
+import { BloomMatrix, RowGroupFilter } from './bloom-filter.js';
 import { SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
 
@@ -86,13 +85,15 @@ export class Segment {
     return this.filterWords === null || BloomMatrix.has(this.filterWords, this.footer.bloomBuckets, this.footer.blocks.length, block.bloomSlot, h1, h2);
   }
 
-  /** 1 for each block whose bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…); all 1 when damaged. */
-  blocksHoldingAll(keys: Uint32Array): Uint8Array {
+  /**
+   * Sets `out[b]` to 1 for each block b whose bloom filter may hold every key of `keys` (flat: h1, h2, h1, h2…), else
+   * 0 (all 1 when the filter area is damaged); `out` is at least as long as the segment has blocks.
+   */
+  blocksHoldingAll(keys: Uint32Array, out: Uint8Array): void {
     const { bloomBuckets, blocks } = this.footer;
-    const out = new Uint8Array(blocks.length).fill(1);
-    if (this.filterWords === null) return out;
+    out.fill(1, 0, blocks.length);
+    if (this.filterWords === null) return;
     for (let i = 0; i < keys.length; i += 2) BloomMatrix.narrow(this.filterWords, bloomBuckets, blocks.length, keys[i], keys[i + 1], out);
-    return out;
   }
 
   /**
@@ -103,11 +104,7 @@ export class Segment {
     const words = this.filterWords;
     if (words === null) return -1;
     if (block.groupWords === 0) return 0;
-    const groups = Math.ceil(block.rows / groupRowsOf(block.rows));
-    const start = block.groupOffset >> 2;
-    let mask = 0;
-    for (let group = 0; group < groups; group++) if (BloomFilter.has(words, start, block.groupWords, groupH1(h1, group), groupH2(h2, group))) mask |= 1 << group;
-    return mask;
+    return RowGroupFilter.groups(words, block.groupOffset >> 2, block.groupWords, h1, h2);
   }
 
   /** The row bitmap of a frequent key, or null when the block keeps none for it. */

@@ -71,14 +71,3 @@ const MAX_GROUPS = 32;
 export function groupRowsOf(rows: number): number {
   return Math.max(1, Math.ceil(rows / MAX_GROUPS));
 }
-
-/** The row-group filter key (groupH1, groupH2) of a word (its key h1, h2) in group `group`. */
-export function groupH1(h1: number, group: number): number {
-  const a = Math.imul(h1 ^ Math.imul(group + 1, 0x9e3779b1), 0x85ebca6b);
-  return (a ^ (a >>> 13)) >>> 0;
-}
-
-export function groupH2(h2: number, group: number): number {
-  const b = Math.imul(h2 ^ Math.imul(group + 1, 0xc2b2ae35), 0x27d4eb2f);
-  return (b ^ (b >>> 16)) >>> 0;
-}

@@ -11,8 +11,8 @@
  * Open addressing on typed arrays: no per-token allocation in the ingest hot loop.
  */
 import { isTokenCode } from '../../../shared/logs/tokens.js';
-import { BloomFilter } from './bloom-filter.js';
-import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, PREFIX_SALT, groupH1, groupH2, groupRowsOf, hash1, hash2, pairH1, pairH2, repeatHashes } from './token-hash.js';
+import { RowGroupFilter } from './bloom-filter.js';
+import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, PREFIX_SALT, groupRowsOf, hash1, hash2, pairH1, pairH2, repeatHashes } from './token-hash.js';
 
 export interface Postings {
   /** Keys sorted by h1, then h2. */
@@ -354,8 +354,8 @@ export class TokenTable {
       entryGroup[entries++] = group;
     }
     if (entries === 0) return new Uint32Array(0);
-    const filter = BloomFilter.sized(entries);
-    for (let i = 0; i < entries; i++) filter.add(groupH1(this.words.h1[entryWord[i]], entryGroup[i]), groupH2(this.words.h2[entryWord[i]], entryGroup[i]));
+    const filter = RowGroupFilter.sized(entries);
+    for (let i = 0; i < entries; i++) filter.add(this.words.h1[entryWord[i]], this.words.h2[entryWord[i]], entryGroup[i]);
     return filter.words;
   }
 }
