@@ -39,6 +39,12 @@ function copyOf(bitmap: Uint8Array): Uint8Array {
   return copy;
 }
 
+/**
+ * Shared by every plan of the thread: a plan uses it only within one synchronous block evaluation (allocating it
+ * per query cost more than some queries).
+ */
+const SCRATCH = new Uint8Array(1 << 16);
+
 /** Per-query precomputation: hashes of words, label predicates per segment stream. */
 export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
@@ -69,17 +75,15 @@ export class QueryPlan {
   }
 
   /**
-   * Bitmaps built while answering one block from its filters are bump-allocated here and dropped together when the
-   * next block starts: allocating many small typed arrays (each with its own backing store) dominated the time.
+   * Bitmaps built while answering one block from its filters are bump-allocated in SCRATCH and dropped together when
+   * the next block starts: allocating many small typed arrays (each with its own backing store) dominated the time.
    */
-  private scratchSpace: Uint8Array | null = null;
   private scratchUsed = 0;
 
-  /** A zeroed bitmap of `length` bytes valid until the next countWithoutReading or evaluateText call. */
+  /** A zeroed bitmap of `length` bytes valid until the next countWithoutReading, evaluateText or countTextInGroups call. */
   private scratch(length: number): Uint8Array {
-    this.scratchSpace ??= new Uint8Array(1 << 16);
-    if (this.scratchUsed + length > this.scratchSpace.length) return new Uint8Array(length);
-    const bits = this.scratchSpace.subarray(this.scratchUsed, this.scratchUsed + length);
+    if (this.scratchUsed + length > SCRATCH.length) return new Uint8Array(length);
+    const bits = SCRATCH.subarray(this.scratchUsed, this.scratchUsed + length);
     this.scratchUsed += length;
     return bits.fill(0);
   }
@@ -113,7 +117,7 @@ export class QueryPlan {
    * (the block lies inside `range` and every term is a frequent word, label, level or combination); else null.
    */
   countWithoutReading(segment: Segment, block: BlockMeta, range: { fromNs?: bigint; toNs?: bigint }): number | null {
-    if ((range.fromNs !== undefined && block.minTs < range.fromNs) || (range.toNs !== undefined && block.maxTs >= range.toNs)) return null;
+    if (!blockInside(block, range)) return null;
     this.scratchUsed = 0;
     const bits = this.filterBits(segment, block, this.root);
     if (bits === null) return null;
@@ -236,6 +240,28 @@ export class QueryPlan {
       this.hashes.set(node, keys);
     }
     return keys;
+  }
+
+  /**
+   * The number of rows of an ASCII block (wholly inside the query's range) matching a root that is one text node
+   * found through the row-group filter, counted while scanning its candidate groups without building row masks;
+   * null when that does not apply.
+   */
+  countTextInGroups(segment: Segment, block: DecodedBlock): number | null {
+    const node = this.root;
+    if (node.kind !== 'text' || !block.meta.ascii) return null;
+    this.scratchUsed = 0;
+    if (this.textPostings(segment, block.meta, node)) return null;
+    const groups = this.candidateGroups(segment, block.meta, node);
+    if (groups === -1) return null;
+    const lower = block.lowerText();
+    const accepted = this.scratch(block.rows);
+    const accept = (at: number, start: number, end: number) => tokensAt(lower, at, start, end, node.tokens, node.prefix);
+    let count = 0;
+    forEachGroupRun(groups, groupRowsOf(block.rows), block.rows, (from, to) => {
+      count += forEachHitRow(block, lower, node.tokens[0], null, accepted, accept, from, to);
+    });
+    return count;
   }
 
   /** Rows of `block` matching `node` among those set in `mask` (a new array; `mask` is not changed). */
@@ -473,6 +499,11 @@ const BIT_COUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
   return bits;
 });
 
+/** Whether every row of the block lies inside `range`. */
+export function blockInside(block: BlockMeta, range: { fromNs?: bigint; toNs?: bigint }): boolean {
+  return (range.fromNs === undefined || block.minTs >= range.fromNs) && (range.toNs === undefined || block.maxTs < range.toNs);
+}
+
 export function isLabelField(field: string): boolean {
   return field === 'site' || field === 'device' || field === 'source' || field === 'unit' || field === 'pod' || field === 'container';
 }
@@ -485,36 +516,40 @@ function orderForAnd(children: QueryNode[]): QueryNode[] {
 
 /**
  * Scans `text` (the block's messages back to back, ASCII) for `needle` within rows [fromRow, toRow); for each hit in
- * a row set in `mask`, `accept(at, rowStart, rowEnd)` decides; accepted rows are set in `out` and their rest skipped.
+ * a row set in `mask` (null: every row), `accept(at, rowStart, rowEnd)` decides; accepted rows are set in `out` and
+ * their rest skipped. Returns the number of rows accepted.
  */
 function forEachHitRow(
   block: DecodedBlock,
   text: string,
   needle: string,
-  mask: Uint8Array,
+  mask: Uint8Array | null,
   out: Uint8Array,
   accept: (at: number, start: number, end: number) => boolean,
   fromRow = 0,
   toRow = block.rows,
-): void {
+): number {
   const ends = block.messageOffsets();
   let row = fromRow;
-  while (row < toRow && !mask[row]) row++;
-  if (row >= toRow) return;
+  if (mask) while (row < toRow && !mask[row]) row++;
+  if (row >= toRow) return 0;
   // a slice bounds each search to the rows asked for (a row's hits are in its own span)
   const base = ends[row];
   const span = fromRow === 0 && toRow === block.rows ? text : text.slice(0, ends[toRow]);
+  let accepted = 0;
   let at = span.indexOf(needle, base);
   while (at >= 0) {
     if (ends[row + 1] <= at) row = rowAt(ends, at, row + 1, toRow);
     const start = ends[row];
     const end = ends[row + 1];
-    if (!mask[row] || out[row]) at = span.indexOf(needle, end);
+    if ((mask && !mask[row]) || out[row]) at = span.indexOf(needle, end);
     else if (at + needle.length <= end && accept(at, start, end)) {
       out[row] = 1;
+      accepted++;
       at = span.indexOf(needle, end);
     } else at = span.indexOf(needle, at + 1);
   }
+  return accepted;
 }
 
 /** `rows` narrowed to the row groups set in `groups` (groups of `groupRows` rows). */

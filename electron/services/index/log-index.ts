@@ -25,7 +25,7 @@ import { fieldValue, inRange, matchesRecord, type MatchableRecord } from '../../
 import { isAtomicTempFile, removeDurably } from '../storage/atomic-file.js';
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
-import { QueryPlan, isLabelField } from './block-eval.js';
+import { QueryPlan, blockInside, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
 import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
@@ -435,8 +435,7 @@ export class LogIndex implements LogIndexApi {
         if (this.verify(segment, blockIndex)) total += quick;
         continue;
       }
-      const matched = this.matchBlock(plan, segment, blockIndex, range);
-      if (matched) total += countOnes(matched.rows);
+      total += this.countInBlock(plan, segment, blockIndex, range);
     }
     return total;
   }
@@ -547,14 +546,28 @@ export class LogIndex implements LogIndexApi {
     range: TimeRange,
     narrow?: (decoded: DecodedBlock, mask: Uint8Array) => void,
   ): { decoded: DecodedBlock; rows: Uint8Array } | null {
+    return this.withBlock(segment, blockIndex, (decoded) => {
+      const mask = rangeMask(decoded, range, narrow !== undefined);
+      narrow?.(decoded, mask);
+      return { decoded, rows: plan.evaluate(segment, decoded, mask) };
+    });
+  }
+
+  /** The number of rows of one block matching the plan within `range`; 0 when the block is damaged (reported). */
+  private countInBlock(plan: QueryPlan, segment: Segment, blockIndex: number, range: TimeRange): number {
+    const whole = blockInside(segment.footer.blocks[blockIndex], range);
+    const counted = this.withBlock(segment, blockIndex, (decoded) => (whole ? plan.countTextInGroups(segment, decoded) : null) ?? countOnes(plan.evaluate(segment, decoded, rangeMask(decoded, range, false))));
+    return counted ?? 0;
+  }
+
+  /** `use` on the decoded block (verified, from the cache); null when the block is damaged (reported). */
+  private withBlock<T>(segment: Segment, blockIndex: number, use: (decoded: DecodedBlock) => T): T | null {
     if (!this.verify(segment, blockIndex)) return null;
     const decoded = this.cache.get(segment, blockIndex);
     try {
-      const mask = rangeMask(decoded, range, narrow !== undefined);
-      narrow?.(decoded, mask);
-      const rows = plan.evaluate(segment, decoded, mask);
+      const result = use(decoded);
       this.cache.settle(segment, blockIndex, decoded);
-      return { decoded, rows };
+      return result;
     } catch (error) {
       if (!(error instanceof BlockDamagedError)) throw error;
       this.reportBlockDamage(segment, blockIndex, error.message);
@@ -778,16 +791,16 @@ function rangeMask(block: DecodedBlock, range: TimeRange, writable: boolean): Ui
   return mask;
 }
 
-/** The number of 1s in a 0/1 row mask, four rows at a time. */
+/** The number of 1s in a 0/1 row mask: by native search while they are sparse (a rare term's), then row by row. */
 function countOnes(rows: Uint8Array): number {
   let total = 0;
-  let row = 0;
-  if ((rows.byteOffset & 3) === 0) {
-    const quads = new Uint32Array(rows.buffer, rows.byteOffset, rows.length >> 2);
-    for (let i = 0; i < quads.length; i++) total += Math.imul(quads[i], 0x01010101) >>> 24;
-    row = quads.length * 4;
+  for (let at = rows.indexOf(1); at !== -1; at = rows.indexOf(1, at + 1)) {
+    total++;
+    if (total * 16 > rows.length) {
+      for (let row = at + 1; row < rows.length; row++) total += rows[row];
+      return total;
+    }
   }
-  for (; row < rows.length; row++) total += rows[row];
   return total;
 }
 
