@@ -254,14 +254,7 @@ export class QueryPlan {
     if (this.textPostings(segment, block.meta, node)) return null;
     const groups = this.candidateGroups(segment, block.meta, node);
     if (groups === -1) return null;
-    const lower = block.lowerText();
-    const accepted = this.scratch(block.rows);
-    const accept = (at: number, start: number, end: number) => tokensAt(lower, at, start, end, node.tokens, node.prefix);
-    let count = 0;
-    forEachGroupRun(groups, groupRowsOf(block.rows), block.rows, (from, to) => {
-      count += forEachHitRow(block, lower, node.tokens[0], null, accepted, accept, from, to);
-    });
-    return count;
+    return scanGroups(block, node, groups, null, this.scratch(block.rows));
   }
 
   /** Rows of `block` matching `node` among those set in `mask` (a new array; `mask` is not changed). */
@@ -345,9 +338,7 @@ export class QueryPlan {
     }
     const groups = this.candidateGroups(segment, block.meta, node);
     if (block.meta.ascii && groups !== -1) {
-      const lower = block.lowerText();
-      const accept = (at: number, start: number, end: number) => tokensAt(lower, at, start, end, node.tokens, node.prefix);
-      forEachGroupRun(groups, groupRowsOf(block.rows), block.rows, (from, to) => forEachHitRow(block, lower, node.tokens[0], rows, out, accept, from, to));
+      scanGroups(block, node, groups, rows, out);
       return out;
     }
     if (groups !== -1) rows = inGroups(rows, groups, groupRowsOf(block.rows));
@@ -550,6 +541,20 @@ function forEachHitRow(
     } else at = span.indexOf(needle, at + 1);
   }
   return accepted;
+}
+
+/**
+ * Marks in `out` the rows of an ASCII block's row groups set in `groups` (and in `mask`; null: all) that hold the text
+ * node, searching the lowercased text of those groups only; returns how many.
+ */
+function scanGroups(block: DecodedBlock, node: TextNode, groups: number, mask: Uint8Array | null, out: Uint8Array): number {
+  const lower = block.lowerText();
+  const accept = (at: number, start: number, end: number) => tokensAt(lower, at, start, end, node.tokens, node.prefix);
+  let found = 0;
+  forEachGroupRun(groups, groupRowsOf(block.rows), block.rows, (from, to) => {
+    found += forEachHitRow(block, lower, node.tokens[0], mask, out, accept, from, to);
+  });
+  return found;
 }
 
 /** `rows` narrowed to the row groups set in `groups` (groups of `groupRows` rows). */

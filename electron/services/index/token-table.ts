@@ -144,14 +144,12 @@ export class TokenTable {
   private repeatWord = new Int32Array(1024);
   private repeatRow = new Int32Array(1024);
   private repeats = 0;
-  private fieldKeys: number[] = [];
 
   reset(): void {
     this.words.clear();
     this.keys.clear();
     this.occurrences = 0;
     this.repeats = 0;
-    this.fieldKeys = [];
   }
 
   /** Adds the words of `lower[start, end)` (lowercased text) as row `row`. */
@@ -178,7 +176,7 @@ export class TokenTable {
 
   addField(h1: number, h2: number, row: number): void {
     const id = this.keys.id(h1, h2, Kind.Field);
-    if (this.keys.touch(id, row)) this.fieldKeys.push(id);
+    this.keys.touch(id, row);
   }
 
   /** Notes a new word's length, digits and prefix keys. */
