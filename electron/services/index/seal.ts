@@ -3,8 +3,8 @@ import { decodeBatchColumns } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
 
 /** The rows of the batches as columns sorted by time, with the segment's stream list. */
-export function columnsOfBatches(payloads: readonly Uint8Array[]): { columns: SealColumns; streams: string[] } {
-  const decoded = payloads.map((payload) => decodeBatchColumns(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
+function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; streams: string[] } {
+  const decoded = payloads.map(decodeBatchColumns);
   const streams = new Map<string, number>();
   const columns = allocateColumns(decoded.reduce((sum, batch) => sum + batch.messages.length, 0));
   let row = 0;
@@ -25,7 +25,7 @@ export function columnsOfBatches(payloads: readonly Uint8Array[]): { columns: Se
   return { columns: sortColumns(columns), streams: [...streams.keys()] };
 }
 
-export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Uint8Array[], blockRows?: number): Promise<void> {
+export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], blockRows?: number): Promise<void> {
   const { columns, streams } = columnsOfBatches(payloads);
   await writeSegment(path, { ...header, streams }, columns, blockRows);
 }
