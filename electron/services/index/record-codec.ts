@@ -7,6 +7,7 @@
  * (string = u32 byte length + UTF-8). Lone surrogates become U+FFFD, which keeps UTF-16 lengths intact.
  */
 import { LEVELS, type LogLabels, type LogRecord } from '../../../shared/logs/record.js';
+import { ByteReader } from './bytes.js';
 
 const BATCH_VERSION = 3;
 
@@ -207,56 +208,24 @@ export interface BatchColumns {
   fields: string[];
 }
 
-class BatchReader {
-  private at = 0;
-  constructor(private readonly bytes: Buffer) {}
-
-  /** The next `length` bytes, copied so that typed arrays over them are aligned. */
-  copy(length: number): ArrayBuffer {
-    const start = this.take(length);
-    return new Uint8Array(this.bytes.subarray(start, start + length)).buffer;
-  }
-
-  u32(): number {
-    return this.bytes.readUInt32LE(this.take(4));
-  }
-
-  string(): string {
-    const length = this.u32();
-    const start = this.take(length);
-    return this.bytes.toString('utf8', start, start + length);
-  }
-
-  get done(): boolean {
-    return this.at === this.bytes.length;
-  }
-
-  /** Start of the next `length` bytes. */
-  private take(length: number): number {
-    if (this.at + length > this.bytes.length) throw new Error('corrupt record batch: truncated');
-    this.at += length;
-    return this.at - length;
-  }
-}
-
 export function decodeBatchColumns(bytes: Buffer): BatchColumns {
   if (bytes.length > 0 && bytes[0] !== BATCH_VERSION) throw new BatchVersionError(`unknown record batch version ${bytes[0]}`);
-  const reader = new BatchReader(bytes);
+  const reader = new ByteReader(bytes);
   if (reader.u32() !== BATCH_VERSION) throw new Error('corrupt record batch: bad header');
   const n = reader.u32();
-  const ts = new BigInt64Array(reader.copy(n * 8));
-  const messageLengths = new Uint32Array(reader.copy(n * 4));
-  const streamOf = new Uint32Array(reader.copy(n * 4));
-  const levels = new Uint8Array(reader.copy(n));
+  const ts = new BigInt64Array(reader.copy(n * 8).buffer);
+  const messageLengths = new Uint32Array(reader.copy(n * 4).buffer);
+  const streamOf = new Uint32Array(reader.copy(n * 4).buffer);
+  const levels = reader.copy(n);
   const streamCount = reader.u32();
   const streamKeys: string[] = [];
   for (let i = 0; i < streamCount; i++) streamKeys.push(reader.string());
   const allMessages = reader.string();
   const fieldCount = reader.u32();
-  const fieldRows = new Uint32Array(reader.copy(fieldCount * 4));
-  const fieldLengths = new Uint32Array(reader.copy(fieldCount * 4));
+  const fieldRows = new Uint32Array(reader.copy(fieldCount * 4).buffer);
+  const fieldLengths = new Uint32Array(reader.copy(fieldCount * 4).buffer);
   const allFields = reader.string();
-  if (!reader.done) throw new Error('corrupt record batch: trailing bytes');
+  if (reader.offset !== bytes.length) throw new Error('corrupt record batch: trailing bytes');
   const messages = new Array<string>(n);
   let messageAt = 0;
   for (let i = 0; i < n; i++) {
