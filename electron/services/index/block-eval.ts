@@ -423,7 +423,7 @@ export class QueryPlan {
         wordsFound++;
         and(bitmap);
       }
-    } else if (keys.words.length > 2) for (const [h1, h2] of keys.words) if (segment.hasPosting(block, h1, h2)) wordsFound++;
+    } else if (keys.words.length > 2) for (const [h1, h2] of keys.words) if (segment.keepsPosting(block, h1, h2)) wordsFound++;
     let prefixExact = false;
     for (let i = 0; i < keys.prefixes.length; i++) {
       const bitmap = segment.posting(block, keys.prefixes[i][0], keys.prefixes[i][1]);

@@ -121,11 +121,6 @@ export class Segment {
     return this.postingIndex(block, h1, h2) >= 0;
   }
 
-  /** Whether the block keeps a row bitmap for the key. */
-  hasPosting(block: BlockMeta, h1: number, h2: number): boolean {
-    return this.postingIndex(block, h1, h2) >= 0 && this.postingBitmaps(block) !== null;
-  }
-
   /** The position of the key in the block's sorted key table, or -1. */
   private postingIndex(block: BlockMeta, h1: number, h2: number): number {
     const words = this.filterWords;
