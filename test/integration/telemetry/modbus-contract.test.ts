@@ -81,10 +81,13 @@ describe('Modbus RTU sources over the contract, against a real pymodbus slave on
     expect(await harness.client.call('telemetry.source.stop', { id: source.id })).toEqual({ stopped: true });
     expect(harness.backend.connections.count).toBe(0);
     expect(await sourceNamed(source.id)).toBeUndefined();
-    const { series } = await harness.client.call('telemetry.series', {});
-    const count = series.find((s) => s.id === pumpSeries('rpm', 'rpm'))!.count;
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await harness.client.call('telemetry.series', {})).series.find((s) => s.id === pumpSeries('rpm', 'rpm'))!.count).toBe(count);
+    const rpmCount = async (id: string) => (await harness.client.call('telemetry.series', {})).series.find((s) => s.id === id)?.count ?? 0;
+    const count = await rpmCount(pumpSeries('rpm', 'rpm'));
+    // A witness instead of a sleep: a second source polls the freed port for several cycles; the stopped one adds nothing.
+    const again = await harness.client.call('telemetry.modbus.start', { ...input(pair.a), sensor: 'rtu-again' });
+    await expect.poll(() => rpmCount(seriesId({ device: 'pump-3', sensor: 'rtu-again', field: 'rpm', unit: 'rpm' })), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    expect(await harness.client.call('telemetry.source.stop', { id: again.id })).toEqual({ stopped: true });
+    expect(await rpmCount(pumpSeries('rpm', 'rpm'))).toBe(count);
   }, 60_000);
 
   it('refuses a bad register map and a missing port with messages the technician can act on', async () => {
