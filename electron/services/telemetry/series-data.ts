@@ -41,6 +41,9 @@ class DecodeCache {
 
 const decodeCache = new DecodeCache(64);
 
+/** Whether tick `t` may follow `last`: an integer within the codec's range, not older. */
+const follows = (t: number, last: number) => t >= last && Math.abs(t) <= MAX_TICKS && Math.floor(t) === t;
+
 export class SeriesData {
   readonly chunks: SealedChunk[] = [];
   /** Grown up to CHUNK_SAMPLES as needed: many series see only a few samples. */
@@ -112,7 +115,7 @@ export class SeriesData {
     let i = 0;
     for (; i < n; i++) {
       const t = ts[i]!;
-      if (!(t >= last && Math.abs(t) <= MAX_TICKS && Math.floor(t) === t)) break;
+      if (!follows(t, last)) break;
       last = t;
     }
     if (i === n) return { ts, values };
@@ -120,7 +123,7 @@ export class SeriesData {
     const keptValues = Array.from(values.subarray(0, i));
     for (; i < n; i++) {
       const t = ts[i]!;
-      if (!(t >= last && Math.abs(t) <= MAX_TICKS && Math.floor(t) === t)) continue;
+      if (!follows(t, last)) continue;
       last = t;
       keptTs.push(t);
       keptValues.push(values[i]!);
@@ -190,7 +193,7 @@ export class SeriesData {
   foldChunks(maxChunks: number): boolean {
     for (let n = 0; n < maxChunks && this.folded < this.chunks.length; n++) {
       const chunk = this.chunks[this.folded]!;
-      const { ts, values } = decodeChunk(chunk.bytes ?? this.segments.read(chunk.location!));
+      const { ts, values } = decodeChunk(this.bytesOf(chunk));
       this.addToTiers(this.bucketsOf(ts, values));
       this.folded++;
     }
@@ -219,7 +222,12 @@ export class SeriesData {
   }
 
   private decoded(chunk: SealedChunk): DecodedChunk {
-    return decodeCache.get(chunk, () => chunk.bytes ?? this.segments.read(chunk.location!));
+    return decodeCache.get(chunk, () => this.bytesOf(chunk));
+  }
+
+  /** The encoded chunk: in memory until persisted, then read back from its segment. */
+  private bytesOf(chunk: SealedChunk): Uint8Array {
+    return chunk.bytes ?? this.segments.read(chunk.location!);
   }
 
   /** Aggregate of the samples with timestamps in [from, to). */
