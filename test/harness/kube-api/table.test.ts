@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { podObject, nodeObject } from './objects.js';
-import { humanDuration, toTable, wantsTable } from './table.js';
+import { humanDuration } from '../../../shared/cluster/age.js';
+import { toTable, wantsTable } from './table.js';
 
 describe('humanDuration (apimachinery duration.HumanDuration)', () => {
   it('formats like kubectl AGE', () => {

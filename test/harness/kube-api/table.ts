@@ -1,4 +1,5 @@
 /** Server-side printing: the `Table` objects kubectl asks for, with the columns and cells of the real printers. */
+import { ageOf, humanDuration } from '../../../shared/cluster/age.js';
 import type { ContainerStatus, KubeObject, Node, Pod } from './types.js';
 
 interface Column {
@@ -13,29 +14,7 @@ type Cell = string | number;
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
-/** apimachinery's duration.HumanDuration. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
-  return `${Math.floor(days / 365)}y`;
-}
-
-function since(time: unknown): string {
-  if (typeof time !== 'string' || !time) return '<unknown>';
-  return humanDuration(Date.now() - Date.parse(time));
-}
+const since = (time: unknown): string => ageOf(typeof time === 'string' ? time : undefined, Date.now());
 
 const col = (name: string, type: Column['type'], description: string, priority = 0, format?: string): Column => ({ name, type, description, priority, ...(format ? { format } : {}) });
 const NAME = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
