@@ -4,25 +4,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/contract/index.js';
 import type { FieldkitError } from '../../../shared/contract/errors.js';
-import { startKubeApiServer, type KubeApiServer } from '../../harness/kube-api/index.js';
-import { overWebSocket, type Harness } from '../../contract/transports.js';
-import { WatchRecorder } from './inspect-env.js';
+import type { KubeApiServer } from '../../harness/kube-api/index.js';
+import type { Harness } from '../../contract/transports.js';
+import { startInspectEnv, WatchRecorder, type InspectEnv } from './inspect-env.js';
 
+let env: InspectEnv;
 let api: KubeApiServer;
 let harness: Harness;
 let contextId: string;
 let scratch: string;
 
 beforeAll(async () => {
-  api = await startKubeApiServer({ seed: 'demo', bookmarkIntervalMs: 200 });
-  harness = await overWebSocket();
+  ({ api, harness, contextId } = env = await startInspectEnv({ seed: 'demo', bookmarkIntervalMs: 200 }));
   scratch = await mkdtemp(join(tmpdir(), 'fk-inspect-actions-'));
-  contextId = (await harness.client.call('cluster.contexts.addFile', { path: api.kubeconfigPath })).contexts[0].contextId;
 });
 afterAll(async () => {
-  await harness?.close();
-  await api?.stop();
-  await rm(scratch, { recursive: true, force: true });
+  await env?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 const podNamed = (namespace: string, prefix: string) => api.store.list('pods', { namespace }).items.find((p) => p.metadata.name.startsWith(prefix))!;

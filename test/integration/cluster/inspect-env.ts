@@ -2,6 +2,34 @@ import { expect } from 'vitest';
 import type { FieldkitClient } from '../../../shared/contract/client.js';
 import type { ClusterWatchEvent, EventView, NodeView, PodView } from '../../../shared/contract/cluster.js';
 import type { FieldkitError } from '../../../shared/contract/errors.js';
+import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from '../../harness/kube-api/index.js';
+import { overWebSocket, type Harness } from '../../contract/transports.js';
+
+export interface InspectEnv {
+  api: KubeApiServer;
+  harness: Harness;
+  /** The API test server's kubeconfig, added as a cluster context. */
+  contextId: string;
+  close(): Promise<void>;
+}
+
+/** The API test server and a FieldKit backend over WebSocket that knows it as a context; `close` stops both. */
+export async function startInspectEnv(options: KubeApiServerOptions): Promise<InspectEnv> {
+  const api = await startKubeApiServer(options);
+  let harness: Harness | undefined;
+  const close = async () => {
+    await harness?.close();
+    await api.stop();
+  };
+  try {
+    harness = await overWebSocket();
+    const { contexts } = await harness.client.call('cluster.contexts.addFile', { path: api.kubeconfigPath });
+    return { api, harness, contextId: contexts[0].contextId, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
 /** A `cluster.watch` subscription that keeps every event and the state they add up to, as a UI would. */
 export class WatchRecorder {

@@ -1,25 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from '../../harness/kube-api/index.js';
-import { overWebSocket, type Harness } from '../../contract/transports.js';
-import { WatchRecorder } from './inspect-env.js';
+import { startInspectEnv, WatchRecorder, type InspectEnv } from './inspect-env.js';
 
-let api: KubeApiServer;
-let harness: Harness;
+let env: InspectEnv;
 
-beforeAll(async () => {
-  api = await startKubeApiServer({ seed: { nodes: 50, pods: 1000 }, bookmarkIntervalMs: 500 });
-  harness = await overWebSocket();
-});
-afterAll(async () => {
-  await harness?.close();
-  await api?.stop();
-});
+beforeAll(async () => void (env = await startInspectEnv({ seed: { nodes: 50, pods: 1000 }, bookmarkIntervalMs: 500 })));
+afterAll(() => env?.close());
 
 describe('a cluster of 50 nodes and 1,000 pods', () => {
   it('arrives as one reset, and a burst of 300 pod changes arrives as a few coalesced batches', async () => {
-    const { contexts } = await harness.client.call('cluster.contexts.addFile', { path: api.kubeconfigPath });
+    const { api, harness, contextId } = env;
     const started = performance.now();
-    const watch = new WatchRecorder(harness.client, { contextId: contexts[0].contextId });
+    const watch = new WatchRecorder(harness.client, { contextId });
     await watch.untilState('live');
     const liveMs = performance.now() - started;
     expect(watch.count('reset')).toBe(1);

@@ -3,22 +3,17 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../shared/contract/index.js';
 import type { FieldkitError } from '../../../shared/contract/errors.js';
-import { startKubeApiServer, type KubeApiServer } from '../../harness/kube-api/index.js';
-import { overWebSocket, type Harness } from '../../contract/transports.js';
+import type { KubeApiServer } from '../../harness/kube-api/index.js';
+import type { Harness } from '../../contract/transports.js';
+import { startInspectEnv, type InspectEnv } from './inspect-env.js';
 
+let env: InspectEnv;
 let api: KubeApiServer;
 let harness: Harness;
 let contextId: string;
 
-beforeAll(async () => {
-  api = await startKubeApiServer({ seed: 'demo' });
-  harness = await overWebSocket();
-  contextId = (await harness.client.call('cluster.contexts.addFile', { path: api.kubeconfigPath })).contexts[0].contextId;
-});
-afterAll(async () => {
-  await harness?.close();
-  await api?.stop();
-});
+beforeAll(async () => void ({ api, harness, contextId } = env = await startInspectEnv({ seed: 'demo' })));
+afterAll(() => env?.close());
 
 /** An exec stream as a terminal sees it: the session id, the output so far, the exit. */
 function openExec(pod: { namespace: string; pod: string }, command?: string[]) {
