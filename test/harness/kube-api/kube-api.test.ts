@@ -52,13 +52,7 @@ async function watchPods(kc: KubeConfig, query: Record<string, string | boolean>
   return { seen, ended, abort: () => controller.abort() };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => expect.poll(check, { timeout: 5_000, interval: 25, message: what }).toBe(true);
 
 describe('kube-api test server with @kubernetes/client-node', () => {
   let api: KubeApiServer;

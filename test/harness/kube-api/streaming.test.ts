@@ -15,13 +15,7 @@ class FakeTerminal extends PassThrough {
   }
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => expect.poll(check, { timeout: 10_000, interval: 25, message: what }).toBe(true);
 
 describe('exec and port-forward over WebSocket with @kubernetes/client-node', () => {
   let api: KubeApiServer;
