@@ -1,6 +1,6 @@
 /** K3s specifics: the secure join token over the /cacerts body, bootstrap tokens, and the node-password secret check. */
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { secretObject } from './objects.js';
+import { secretObject, timestamp } from './objects.js';
 import type { ObjectStore } from './store.js';
 import type { KubeObject } from './types.js';
 
@@ -93,7 +93,7 @@ export function bootstrapTokenSecret(id: string, secret: string, opts: { ttlSeco
     'usage-bootstrap-signing': 'true',
     'auth-extra-groups': 'system:bootstrappers:k3s:default-node-token',
     ...(opts.description ? { description: opts.description } : {}),
-    ...(opts.ttlSeconds > 0 ? { expiration: new Date((opts.now ?? Date.now()) + opts.ttlSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+    ...(opts.ttlSeconds > 0 ? { expiration: timestamp(new Date((opts.now ?? Date.now()) + opts.ttlSeconds * 1000)) } : {}),
   };
   return secretObject('kube-system', `bootstrap-token-${id}`, data, 'bootstrap.kubernetes.io/token');
 }

@@ -3,6 +3,7 @@
  * of changes for watches that resume from a resourceVersion, and compaction that makes older versions answer 410.
  */
 import { randomUUID } from 'node:crypto';
+import { timestamp } from './objects.js';
 import { PodLogs } from './pod-logs.js';
 import { RESOURCES } from './resources.js';
 import { alreadyExists, expired, KubeError, notFound } from './status.js';
@@ -87,7 +88,7 @@ export class ObjectStore {
     const key = keyOf(meta.namespace, meta.name);
     if (t.has(key)) throw alreadyExists(resource, meta.name, groupOf(resource));
     meta.uid ??= randomUUID();
-    meta.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta.creationTimestamp ??= timestamp();
     if (obj.apiVersion.startsWith('apps/') && meta.generation === undefined) meta.generation = 1;
     delete meta.resourceVersion;
     return this.commit(resource, 'ADDED', key, obj);
