@@ -1,11 +1,12 @@
 /** The discovery documents: /api, /apis, /api/v1, /apis/<group>/<version> (unaggregated v1 form; client-go falls back to it). */
 import { createHash } from 'node:crypto';
+import { K3S_VERSION } from './objects.js';
 import { groups, groupVersion, RESOURCES, type ResourceType } from './resources.js';
 
 export const SERVER_VERSION = {
   major: '1',
   minor: '31',
-  gitVersion: 'v1.31.4+k3s1',
+  gitVersion: K3S_VERSION,
   gitCommit: 'a562d0906c5c1ac2c2b1da57d4ac6c5fd4c5bb8d',
   gitTreeState: 'clean',
   buildDate: '2024-12-18T00:00:00Z',
