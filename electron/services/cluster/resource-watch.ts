@@ -22,6 +22,8 @@ export interface ResourceWatchOptions {
   connect: () => Promise<KubeHttp>;
   /** The collection, e.g. `/api/v1/pods` or `/api/v1/namespaces/shop/events`. */
   path: string;
+  /** Only the objects these fields select, e.g. `spec.nodeName=gw-1`. */
+  fieldSelector?: string;
   listener: ResourceWatchListener;
   signal: AbortSignal;
   backoff?: Partial<BackoffOptions>;
@@ -38,12 +40,18 @@ interface ListPage {
 /** A quick end of a watch without a single event is treated like a failure, so a misbehaving server cannot make us spin. */
 const MIN_HEALTHY_WATCH_MS = 1000;
 
-export async function listAll(client: KubeHttp, path: string, pageSize: number, signal?: AbortSignal): Promise<{ items: Item[]; resourceVersion: string }> {
+export async function listAll(
+  client: KubeHttp,
+  path: string,
+  pageSize: number,
+  signal?: AbortSignal,
+  selector: Record<string, string> = {},
+): Promise<{ items: Item[]; resourceVersion: string }> {
   const items: Item[] = [];
   let token: string | undefined;
   let resourceVersion = '';
   do {
-    const query = new URLSearchParams({ limit: String(pageSize), ...(token && { continue: token }) });
+    const query = new URLSearchParams({ ...selector, limit: String(pageSize), ...(token && { continue: token }) });
     const page = await client.json<ListPage>('GET', `${path}?${query}`, { signal, idleTimeoutMs: 60_000 });
     items.push(...(page.items ?? []));
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
@@ -61,6 +69,7 @@ export async function runResourceWatch(opts: ResourceWatchOptions): Promise<void
   const { listener, signal, path } = opts;
   const backoff: BackoffOptions = { baseMs: opts.backoff?.baseMs ?? 250, maxMs: opts.backoff?.maxMs ?? 5000, random: opts.backoff?.random ?? Math.random };
   const timeoutSeconds = opts.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+  const selector: Record<string, string> = opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {};
   let resourceVersion: string | undefined;
   let attempt = 0;
   let streaming = false;
@@ -68,13 +77,13 @@ export async function runResourceWatch(opts: ResourceWatchOptions): Promise<void
     try {
       const client = await opts.connect();
       if (resourceVersion === undefined) {
-        const list = await listAll(client, path, opts.pageSize ?? 500, signal);
+        const list = await listAll(client, path, opts.pageSize ?? 500, signal, selector);
         resourceVersion = list.resourceVersion;
         listener.listed(list.items);
         listener.connected();
         attempt = 0;
       }
-      const query = new URLSearchParams({ watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) });
+      const query = new URLSearchParams({ ...selector, watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) });
       const started = Date.now();
       let events = 0;
       streaming = false;

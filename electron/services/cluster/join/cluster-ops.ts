@@ -1,5 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubePod } from '../../../../shared/cluster/kube-objects.js';
+import { KubeHttp } from '../kube-http.js';
+import { runResourceWatch } from '../resource-watch.js';
 import { kubeOk, kubeRequest } from './kube.js';
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -27,6 +29,41 @@ async function podsOn(kc: KubeConfig, nodeName: string): Promise<KubePod[]> {
   return ((res.body as { items?: KubePod[] }).items ?? []).filter((p) => p.spec?.nodeName === nodeName);
 }
 
+const podKey = (pod: { metadata?: { name?: string; namespace?: string } }) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+
+/** Watches the node's pods until none of `pods` is left; throws naming the ones still there after `timeoutMs`. */
+async function waitUntilGone(kc: KubeConfig, nodeName: string, pods: KubePod[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<void> {
+  const left = new Map(pods.map((p) => [podKey(p), p.metadata?.name ?? '']));
+  const done = new AbortController();
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const gone = (key: string) => {
+    left.delete(key);
+    if (left.size === 0) done.abort();
+  };
+  let lastError: unknown;
+  if (left.size > 0) {
+    await runResourceWatch({
+      connect: async () => new KubeHttp(kc),
+      path: '/api/v1/pods',
+      fieldSelector: `spec.nodeName=${nodeName}`,
+      signal: AbortSignal.any([opts.signal, timeout, done.signal]),
+      listener: {
+        listed: (items) => {
+          const present = new Set(items.map(podKey));
+          for (const key of [...left.keys()]) if (!present.has(key)) gone(key);
+        },
+        changed: (type, pod) => type === 'DELETED' && gone(podKey(pod)),
+        connected: () => (lastError = undefined),
+        failed: (error) => (lastError = error),
+      },
+    });
+  }
+  if (left.size === 0) return;
+  if (opts.signal.aborted) throw new Error('cancelled');
+  const why = lastError instanceof Error ? ` (${lastError.message})` : '';
+  throw new Error(`${left.size} pod(s) still on ${nodeName} after ${Math.round(opts.timeoutMs / 1000)} s${why}: ${[...left.values()].join(', ')}`);
+}
+
 /**
  * `kubectl drain --ignore-daemonsets`: cordon, evict (delete where the API has no eviction), wait until the pods are
  * gone. Returns how many pods were moved, or undefined when the node is not in the cluster.
@@ -44,13 +81,6 @@ export async function drainNode(kc: KubeConfig, nodeName: string, opts: { timeou
     if (eviction.status === 404 || eviction.status === 405) await kubeOk(kc, 'DELETE', podPath, { accept: [404] });
     else if (eviction.status >= 300) throw new Error(`evicting ${namespace}/${name}: ${(eviction.body as { message?: string })?.message ?? `HTTP ${eviction.status}`}`);
   }
-  const deadline = Date.now() + opts.timeoutMs;
-  const keys = new Set(pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`));
-  while (!opts.signal.aborted) {
-    const left = (await podsOn(kc, nodeName)).filter((p) => keys.has(`${p.metadata?.namespace}/${p.metadata?.name}`));
-    if (left.length === 0) return pods.length;
-    if (Date.now() > deadline) throw new Error(`${left.length} pod(s) still on ${nodeName} after ${Math.round(opts.timeoutMs / 1000)} s: ${left.map((p) => p.metadata?.name).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error('cancelled');
+  await waitUntilGone(kc, nodeName, pods, opts);
+  return pods.length;
 }
