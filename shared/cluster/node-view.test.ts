@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeRoles, nodeStatus, nodeView } from './node-view.js';
+import { nodeReady, nodeRoles, nodeStatus, nodeView } from './node-view.js';
 
 const k3sServer = {
   metadata: {
@@ -50,6 +50,13 @@ describe('nodeView', () => {
     const fresh = nodeView({ metadata: { name: 'gw-new' } });
     expect(fresh).toMatchObject({ ready: 'Unknown', roles: [], version: '', createdAt: '' });
     expect(nodeStatus(fresh)).toBe('Unknown');
+  });
+
+  it('reads the Ready condition alone with nodeReady', () => {
+    expect(nodeReady(k3sServer)).toBe('True');
+    expect(nodeReady({ status: { conditions: [{ type: 'Ready', status: 'False' }] } })).toBe('False');
+    expect(nodeReady({ status: { conditions: [{ type: 'DiskPressure', status: 'True' }] } })).toBe('Unknown');
+    expect(nodeReady({ metadata: { name: 'gw-new' } })).toBe('Unknown');
   });
 
   it('finds roles in node-role labels and the legacy kubernetes.io/role label', () => {

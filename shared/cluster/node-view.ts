@@ -16,6 +16,9 @@ export function nodeRoles(labels: Record<string, string>): string[] {
 
 const readyOf = (status: string | undefined): NodeView['ready'] => (status === 'True' || status === 'False' ? status : 'Unknown');
 
+/** The status of the node's Ready condition (Unknown while it has none). */
+export const nodeReady = (node: KubeNode): NodeView['ready'] => readyOf(node.status?.conditions?.find((c) => c.type === 'Ready')?.status);
+
 export function nodeView(node: KubeNode): NodeView {
   const meta = node.metadata ?? {};
   const status = node.status ?? {};
@@ -32,7 +35,7 @@ export function nodeView(node: KubeNode): NodeView {
   return {
     name: meta.name ?? '',
     uid: meta.uid ?? '',
-    ready: readyOf(conditions.find((c) => c.type === 'Ready')?.status),
+    ready: nodeReady(node),
     roles: nodeRoles(labels),
     version: info.kubeletVersion ?? '',
     arch: info.architecture ?? labels['kubernetes.io/arch'] ?? '',

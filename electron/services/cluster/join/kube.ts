@@ -1,6 +1,8 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeNode } from '../../../../shared/cluster/kube-objects.js';
+import { nodeReady } from '../../../../shared/cluster/node-view.js';
 import { KubeHttp, readBody } from '../kube-http.js';
+import { runResourceWatch } from '../resource-watch.js';
 
 /** The few API calls the join needs, with the response's `Date` header (the server's clock) and status kept. */
 export interface KubeResponse {
@@ -39,13 +41,10 @@ export async function kubeOk(kc: KubeConfig, method: string, path: string, opts:
   throw new Error(`${method} ${path}: ${message}`);
 }
 
-export async function listNodes(kc: KubeConfig): Promise<{ nodes: KubeNode[]; date: string | undefined; resourceVersion: string | undefined }> {
+export async function listNodes(kc: KubeConfig): Promise<{ nodes: KubeNode[]; date: string | undefined }> {
   const res = await kubeOk(kc, 'GET', '/api/v1/nodes');
-  const body = res.body as { items?: KubeNode[]; metadata?: { resourceVersion?: string } };
-  return { nodes: body.items ?? [], date: res.date, resourceVersion: body.metadata?.resourceVersion };
+  return { nodes: (res.body as { items?: KubeNode[] }).items ?? [], date: res.date };
 }
-
-const isReady = (node: KubeNode) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 export interface NodeRef {
   name: string;
@@ -54,49 +53,27 @@ export interface NodeRef {
 
 const refOf = (n: KubeNode): NodeRef => ({ name: n.metadata?.name ?? '', uid: n.metadata?.uid ?? '' });
 
-/**
- * Resolves with the name of the first Ready node `matches` accepts: list, then watch from that list's
- * resourceVersion; a dropped or expired watch lists again.
- */
+/** Resolves with the name of the first Ready node `matches` accepts, watching the nodes until one is (or the signal aborts). */
 export async function waitForReadyNode(kc: KubeConfig, matches: (node: NodeRef) => boolean, signal: AbortSignal): Promise<string> {
-  while (!signal.aborted) {
-    const listed = await listNodes(kc).catch(() => undefined);
-    const ready = listed?.nodes.find((n) => matches(refOf(n)) && isReady(n));
-    if (ready) return ready.metadata!.name!;
-    if (listed) {
-      const found = await watchUntilReady(kc, matches, listed.resourceVersion, signal);
-      if (found) return found;
+  const found = new AbortController();
+  let name: string | undefined;
+  const check = (node: KubeNode) => {
+    if (name === undefined && matches(refOf(node)) && nodeReady(node) === 'True') {
+      name = node.metadata!.name!;
+      found.abort();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error('cancelled');
-}
-
-async function watchUntilReady(kc: KubeConfig, matches: (node: NodeRef) => boolean, resourceVersion: string | undefined, signal: AbortSignal): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let controller: AbortController | undefined;
-    const finish = (name: string | undefined) => {
-      signal.removeEventListener('abort', onAbort);
-      controller?.abort();
-      resolve(name);
-    };
-    const onAbort = () => finish(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    new Watch(kc)
-      .watch(
-        '/api/v1/nodes',
-        { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) },
-        (phase, node: KubeNode) => {
-          if (phase !== 'DELETED' && node && matches(refOf(node)) && isReady(node)) finish(node.metadata!.name!);
-        },
-        () => finish(undefined),
-      )
-      .then(
-        (c) => {
-          controller = c;
-          if (signal.aborted) c.abort();
-        },
-        () => finish(undefined),
-      );
+  };
+  await runResourceWatch({
+    connect: async () => new KubeHttp(kc),
+    path: '/api/v1/nodes',
+    signal: AbortSignal.any([signal, found.signal]),
+    listener: {
+      listed: (items) => items.forEach(check),
+      changed: (type, node) => type !== 'DELETED' && check(node),
+      connected: () => {},
+      failed: () => {},
+    },
   });
+  if (name === undefined) throw new Error('cancelled');
+  return name;
 }
