@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { FieldkitError } from '../../shared/contract/errors.js';
 import { FACET_FIELDS, type ImportSummary, type LogHit } from '../../shared/contract/logs.js';
-import { IndexClient } from '../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../services/index/index-client.js';
 import type { ImportReport } from '../services/index/import/index.js';
 import type { SearchHit } from '../services/index/log-index.js';
 import type { Handlers } from './handlers.js';
@@ -81,7 +80,7 @@ async function matchSpan(idx: IndexClient, query: string, asked: { fromNs?: bigi
  */
 export function createLogsHandlers(dataDir: string): { handlers: LogsHandlers; index(): Promise<IndexClient>; close(): Promise<void> } {
   let opening: Promise<IndexClient> | undefined;
-  const index = () => (opening ??= IndexClient.open(join(dataDir, 'index')));
+  const index = () => (opening ??= IndexClient.open(indexDirOf(dataDir)));
 
   const handlers: LogsHandlers = {
     'logs.search': (input) =>

@@ -1,9 +1,10 @@
-import { join } from 'node:path';
 import type { AppStatus } from '../../shared/contract/app.js';
 import type { ConnectionRegistry } from './connections.js';
 import { diskUsage } from './disk-usage.js';
+import { indexDirOf } from '../services/index/index-client.js';
+import { telemetryDirOf } from '../services/telemetry/store.js';
 
-const INDEX_FOLDERS = ['index', 'telemetry'];
+const INDEX_FOLDERS = [indexDirOf, telemetryDirOf];
 const POLL_MS = 5000;
 
 /** Watches what the status bar shows: connection changes at once, the index size every few seconds. */
@@ -12,7 +13,7 @@ export function watchStatus(dataDir: string, connections: ConnectionRegistry, em
   let stopped = false;
 
   const measure = async (): Promise<void> => {
-    const sizes = await Promise.all(INDEX_FOLDERS.map((folder) => diskUsage(join(dataDir, folder))));
+    const sizes = await Promise.all(INDEX_FOLDERS.map((folderOf) => diskUsage(folderOf(dataDir))));
     const total = sizes.reduce((a, b) => a + b, 0);
     if (stopped || total === indexBytes) return;
     indexBytes = total;

@@ -10,7 +10,7 @@ import { MqttSource } from '../services/telemetry/mqtt-source.js';
 import { SerialNmeaSource } from '../services/telemetry/serial-nmea-source.js';
 import type { SerialSession } from '../services/serial/session.js';
 import { SessionStore } from '../services/telemetry/sessions.js';
-import { TelemetryStore } from '../services/telemetry/store.js';
+import { TelemetryStore, telemetryDirOf } from '../services/telemetry/store.js';
 import type { ConnectionRegistry } from './connections.js';
 import type { Handlers } from './handlers.js';
 
@@ -92,7 +92,7 @@ export function createTelemetryHandlers(
 ): { handlers: TelemetryHandlers; close(): Promise<void> } {
   let opening: Promise<{ store: TelemetryStore; feed: LiveFeed }> | undefined;
   const open = () =>
-    (opening ??= TelemetryStore.open(join(dataDir, 'telemetry')).then((store) => ({ store, feed: new LiveFeed(store) })));
+    (opening ??= TelemetryStore.open(telemetryDirOf(dataDir)).then((store) => ({ store, feed: new LiveFeed(store) })));
   const sessions = new SessionStore(join(dataDir, 'telemetry-sessions.json'));
   const sources = new Map<string, RunningSource>();
   let nextSource = 1;

@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import { joinPlanSchema, type JoinEvent, type JoinPlan } from '../../../shared/contract/cluster.js';
 import { parseDestination } from '../../../shared/ssh/destination.js';
 import { ClusterJoinService } from '../../services/cluster/join/service.js';
-import { IndexClient } from '../../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../../services/index/index-client.js';
 import type { SshSession } from '../../services/ssh/session.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
-import { indexDir } from './index.js';
 import { target } from './cluster.js';
 import { asUsage, connect, CONNECTION_OPTIONS, CONNECTION_USAGE, type ConnectionValues } from './ssh.js';
 
@@ -74,7 +73,7 @@ export const clusterJoinCommand: Command = {
     const connection: ConnectionValues = values;
 
     const sessions = new Map<string, SshSession>();
-    const index = await IndexClient.open(indexDir(ctx.dataDir));
+    const index = await IndexClient.open(indexDirOf(ctx.dataDir));
     try {
       sessions.set('gateway', await connect(ctx, connection, gateway));
       if (tokenServer) sessions.set('server', await connect(ctx, { ...connection, port: undefined }, tokenServer));

@@ -4,7 +4,7 @@ import { viewOf, type ResourceKind, type ResourceView } from '../../../shared/cl
 import type { KubeEvent, KubeNode, KubePod } from '../../../shared/cluster/kube-objects.js';
 import { eventsTable, nodesTable, podsTable, type TableOptions } from '../../../shared/cluster/kubectl-table.js';
 import type { LogSink } from '../../../shared/logs/record.js';
-import { IndexClient } from '../../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../../services/index/index-client.js';
 import { clusterError } from '../../services/cluster/api-errors.js';
 import { ContextCatalog, clusterPaths, defaultKubeconfigFiles, kubeConfigFor, loadKubeconfigFile } from '../../services/cluster/contexts.js';
 import { KubeHttp } from '../../services/cluster/kube-http.js';
@@ -12,7 +12,6 @@ import { LogMarks } from '../../services/cluster/log-marks.js';
 import { streamPodLogs } from '../../services/cluster/pod-logs.js';
 import { listAll } from '../../services/cluster/resource-watch.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
-import { indexDir } from './index.js';
 
 const TARGET_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -101,7 +100,7 @@ function listCommand<K extends ResourceKind>(kind: K, word: string, summary: str
 /** The log index of this data dir, when it can be opened (the app may hold it); else the lines are only printed. */
 async function openIndex(ctx: CliContext): Promise<IndexClient | undefined> {
   try {
-    return await IndexClient.open(indexDir(ctx.dataDir));
+    return await IndexClient.open(indexDirOf(ctx.dataDir));
   } catch (error) {
     ctx.stderr.write(`fieldkit cluster logs: not indexing the lines (${(error as Error).message})\n`);
     return undefined;

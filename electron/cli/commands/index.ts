@@ -1,16 +1,13 @@
 import { nsToIso } from '../../../shared/logs/parsers/index.js';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, parseInstant, QuerySyntaxError } from '../../../shared/logs/query.js';
-import { IndexClient } from '../../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../../services/index/index-client.js';
 import type { SearchHit } from '../../services/index/log-index.js';
 import type { ImportProgress } from '../../services/index/import/index.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
 
-export const indexDir = (dataDir: string) => join(dataDir, 'index');
-
 async function withIndex<T>(dataDir: string, use: (index: IndexClient) => Promise<T>): Promise<T> {
-  const index = await IndexClient.open(indexDir(dataDir));
+  const index = await IndexClient.open(indexDirOf(dataDir));
   try {
     return await use(index);
   } finally {

@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import { MODEM_PROTOCOLS, type ModemProtocol } from '../../../shared/serial/modem-frames.js';
 import type { LogSink } from '../../../shared/logs/record.js';
-import { IndexClient } from '../../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../../services/index/index-client.js';
 import { listPorts } from '../../services/serial/ports.js';
 import { captureDirOf, SerialSession } from '../../services/serial/session.js';
 import { loadFiles, sendFiles, type TransferProgress } from '../../services/serial/transfer.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
-import { indexDir } from './index.js';
 
 export function parseBaud(text: string | undefined, fallback = 115200): number {
   if (text === undefined) return fallback;
@@ -27,7 +26,7 @@ export function parseTimeoutSeconds(text: string | undefined): number {
  */
 export async function withSerialSession<T>(ctx: CliContext, path: string, baudRate: number, use: (s: SerialSession) => Promise<T>): Promise<T> {
   const captureDir = captureDirOf(ctx.dataDir);
-  const index = await IndexClient.open(indexDir(ctx.dataDir));
+  const index = await IndexClient.open(indexDirOf(ctx.dataDir));
   try {
     const session = await SerialSession.open({ path, sink: index as LogSink, captureDir, settings: { baudRate } });
     try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDestination, parseProxyJump, parseRemotePath, type Destination } from '../../../shared/ssh/destination.js';
 import type { HostKeyAnswer, HostKeyQuestion, StrictHostKeys, TransferProgress } from '../../../shared/ssh/types.js';
-import { IndexClient } from '../../services/index/index-client.js';
+import { IndexClient, indexDirOf } from '../../services/index/index-client.js';
 import { connectChain, type ConnectTarget, type ResolvedAuth } from '../../services/ssh/connect.js';
 import { HostKeyError, PermanentSshError } from '../../services/ssh/errors.js';
 import { collectJournal, pullDiagnosticBundle } from '../../services/ssh/log-collector.js';
@@ -14,7 +14,6 @@ import { SshSession } from '../../services/ssh/session.js';
 import { sshPaths } from '../../services/ssh/ssh-service.js';
 import { HostTrustStore } from '../../services/ssh/trust-store.js';
 import { UsageError, type CliContext, type Command } from '../command.js';
-import { indexDir } from './index.js';
 
 export const CONNECTION_OPTIONS = {
   port: { type: 'string', short: 'p' },
@@ -176,7 +175,7 @@ export const sshCollectLogsCommand: Command = {
     const destination = asUsage(() => parseDestination(positionals[0]));
     const labels = { device: values.device ?? destination.host, ...(values.site ? { site: values.site } : {}) };
     return withSession(ctx, values, destination, async (session) => {
-      const index = await IndexClient.open(indexDir(ctx.dataDir));
+      const index = await IndexClient.open(indexDirOf(ctx.dataDir));
       try {
         const journal = await collectJournal(session, index, { labels, ...(values.since ? { since: values.since } : {}), signal: ctx.signal });
         ctx.stdout.write(`journal: ${journal.records} records into the index\n`);

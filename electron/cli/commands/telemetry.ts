@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS } from '../../../shared/contract/telemetry.js';
 import { parseTimestamp } from '../../../shared/telemetry/text-formats.js';
 import { importFile, type ImportFormat } from '../../services/telemetry/file-import.js';
-import { TelemetryStore, type SeriesInfo } from '../../services/telemetry/store.js';
+import { TelemetryStore, telemetryDirOf, type SeriesInfo } from '../../services/telemetry/store.js';
 import { UsageError, type Command } from '../command.js';
 
-const telemetryDir = (dataDir: string) => join(dataDir, 'telemetry');
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '-');
 
 async function withStore<T>(dataDir: string, use: (store: TelemetryStore) => Promise<T>): Promise<T> {
-  const store = await TelemetryStore.open(telemetryDir(dataDir));
+  const store = await TelemetryStore.open(telemetryDirOf(dataDir));
   try {
     return await use(store);
   } finally {

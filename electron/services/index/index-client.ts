@@ -11,6 +11,7 @@
  * later call rejects.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../../../shared/logs/record.js';
@@ -20,6 +21,9 @@ import type { ImportOptions, ImportProgress, ImportReport } from './import/index
 
 type Method = WorkerRequest['method'];
 type ArgsOf<M extends Method> = Extract<WorkerRequest, { method: M }>['args'];
+
+/** Where a data folder keeps its log index. */
+export const indexDirOf = (dataDir: string) => join(dataDir, 'index');
 
 export class IndexClient implements LogIndexApi {
   private nextId = 1;

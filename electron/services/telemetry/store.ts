@@ -53,6 +53,9 @@ const SEGMENT = /^seg-(\d{10})\.tks$/;
 /** Chunks folded into the rollup tiers per slice of the background rebuild after open (about 1M samples). */
 const FOLD_SLICE_CHUNKS = 256;
 
+/** Where a data folder keeps its telemetry store. */
+export const telemetryDirOf = (dataDir: string) => join(dataDir, 'telemetry');
+
 export class TelemetryStore {
   private readonly byId = new Map<number, SeriesData>();
   private readonly byName = new Map<string, SeriesData>();

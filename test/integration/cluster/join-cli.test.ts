@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFieldkit } from '../../harness/cli-run.js';
 import { TOKEN_ENV } from '../../../electron/cli/commands/cluster-join.js';
 import { IndexClient } from '../../../electron/services/index/index-client.js';
-import { indexDir } from '../../../electron/cli/commands/index.js';
+import { indexDirOf } from '../../../electron/services/index/index-client.js';
 import { K3S_RELEASE_DIR, startK3sGateway, type K3sGateway } from '../../harness/k3s-gateway.js';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kube-api/index.js';
 
@@ -64,7 +64,7 @@ describe('fieldkit cluster join', () => {
     } finally {
       delete process.env[TOKEN_ENV];
     }
-    const index = await IndexClient.open(indexDir(dataDir));
+    const index = await IndexClient.open(indexDirOf(dataDir));
     try {
       const page = await index.search('device:gw-cli registered', { limit: 10 });
       expect(page.hits.map((h) => h.labels)).toContainEqual(expect.objectContaining({ device: 'gw-cli', source: 'journald', unit: 'k3s-agent' }));
