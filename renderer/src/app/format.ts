@@ -12,3 +12,9 @@ export function formatBytes(bytes: number): string {
 }
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The message of an error followed by its hint (what to do about it), when it has one. */
+export function withHint(error: unknown): string {
+  const hint = (error as { hint?: unknown } | null)?.hint;
+  return typeof hint === 'string' && hint ? `${messageOf(error)} ${hint}` : messageOf(error);
+}

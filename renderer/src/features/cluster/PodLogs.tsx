@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { PodView } from '../../../../shared/contract/cluster.js';
 import { useClient } from '../../app/client-context.js';
+import { withHint } from '../../app/format.js';
 import { useShell } from '../../app/store.js';
 import { useLogs } from '../logs/logs-store.js';
 import { useCluster } from './cluster-store.js';
@@ -45,7 +46,7 @@ export function PodLogs({ pod, container, picker }: { pod: PodView; container: s
           if (event.type === 'lines') setLines((old) => (old.length + event.lines.length > MAX_LINES ? [...old, ...event.lines].slice(-MAX_LINES) : [...old, ...event.lines]));
           else setStatus({ ended: true, indexed: event.indexed });
         },
-        end: (error) => error && setStatus({ ended: true, error: `${error.message}${error.hint ? ` ${error.hint}` : ''}` }),
+        end: (error) => error && setStatus({ ended: true, error: withHint(error) }),
       },
     );
   }, [client, contextId, pod.namespace, pod.name, container, options]);

@@ -1,4 +1,4 @@
-import { messageOf } from '../../app/format.js';
+import { withHint } from '../../app/format.js';
 import { create } from 'zustand';
 import type { ClusterContextView, ClusterWatchEvent } from '../../../../shared/contract/cluster.js';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
@@ -83,11 +83,6 @@ export const useCluster = create<ClusterState>()(() => ({
 /** Mutating actions need the live API: the snapshot is read-only. */
 export const isReadOnly = (s: Pick<ClusterState, 'link'>) => s.link.state !== 'live';
 export const currentContext = (s: Pick<ClusterState, 'contexts' | 'contextId'>) => s.contexts?.find((c) => c.contextId === s.contextId);
-
-const withHint = (error: unknown) => {
-  const hint = (error as { hint?: unknown }).hint;
-  return typeof hint === 'string' && hint ? `${messageOf(error)} ${hint}` : messageOf(error);
-};
 
 /** Stops of running port-forwards, by id: they outlive the drawer that started them. */
 const forwardStops = new Map<number, () => void>();

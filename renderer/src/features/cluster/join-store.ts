@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AirgapBundle, MethodOutput } from '../../../../shared/contract/index.js';
 import type { FieldkitClient } from '../../../../shared/contract/client.js';
-import { messageOf } from '../../app/format.js';
+import { messageOf, withHint } from '../../app/format.js';
 import { applyJoinEvent, emptyJoinForm, endJoinRun, joinPlanOf, startJoinRun, type JoinForm, type JoinRun } from './join-model.js';
 
 export const WIZARD_STEPS = [
@@ -81,7 +81,7 @@ export function joinActions(client: FieldkitClient) {
         },
         end(error) {
           stopImport = undefined;
-          if (error) update({ error: `${error.message}${error.hint ? ` ${error.hint}` : ''}` });
+          if (error) update({ error: withHint(error) });
         },
       });
     },
@@ -117,7 +117,7 @@ export function joinActions(client: FieldkitClient) {
         next: (event) => set((s) => ({ run: s.run && applyJoinEvent(s.run, event) })),
         end(error) {
           stopJoin = undefined;
-          set((s) => ({ run: s.run && endJoinRun(s.run, error ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : null) }));
+          set((s) => ({ run: s.run && endJoinRun(s.run, error ? withHint(error) : null) }));
         },
       });
     },
