@@ -41,7 +41,6 @@ export function shortMemory(quantity: string | undefined): string {
 }
 
 const rowsOf = memoizeLast(nodeRows);
-const tone = (n: NodeView) => nodeTone(n);
 const nodeKey = (n: NodeView) => n.name;
 const NODE_KEYS: Record<string, NodeTab> = { y: 'yaml', e: 'events', d: 'details' };
 
@@ -80,7 +79,7 @@ export function NodesTable() {
         label="Nodes"
         rows={rows}
         rowKey={nodeKey}
-        tone={tone}
+        tone={nodeTone}
         columns={COLUMNS}
         sort={sort}
         selectedKey={selected}
