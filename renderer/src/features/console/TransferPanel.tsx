@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { formatBytes } from '../../app/format.js';
-import { formatDuration } from '../logs/format.js';
+import { formatDuration } from '../../app/format.js';
 import { TRANSFER_PROTOCOLS, type TransferProtocol } from '../../../../shared/contract/serial-options.js';
 import type { ConsoleTab } from './console-store.js';
 

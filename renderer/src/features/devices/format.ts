@@ -1,6 +1,6 @@
 import type { SshConnectionView, SshProfileView } from '../../../../shared/contract/index.js';
 import { formatBytes } from '../../app/format.js';
-import { formatDuration } from '../logs/format.js';
+import { formatDuration } from '../../app/format.js';
 
 export const destination = (p: Pick<SshProfileView, 'user' | 'host' | 'port'>) => `${p.user}@${p.host}${p.port === 22 ? '' : `:${p.port}`}`;
 

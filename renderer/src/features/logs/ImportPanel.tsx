@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { formatBytes } from '../../app/format.js';
 import { useLogs } from './logs-store.js';
-import { formatCount, formatDuration } from './format.js';
+import { formatDuration } from '../../app/format.js';
+import { formatCount } from './format.js';
 
 /** Paths on this machine (files, folders, .tar/.tar.gz/.zip bundles), one per line; progress with speed, ETA and cancel. */
 export function ImportPanel({ onImport, onCancel }: { onImport(paths: string[], device?: string): void; onCancel(): void }) {

@@ -1,5 +1,6 @@
 import type { TelemetrySession } from '../../../../shared/contract/telemetry.js';
-import { formatDuration, formatTime } from './format.js';
+import { formatDuration } from '../../app/format.js';
+import { formatTime } from './format.js';
 import type { TelemetryActions } from './telemetry-store.js';
 
 /** Recorded sessions, each replayable into the plot at 1x or 10x. */
@@ -12,7 +13,7 @@ export function SessionsPanel({ sessions, actions }: { sessions: TelemetrySessio
           <div>
             <strong>{s.name}</strong>
             <div className="muted">
-              {formatTime(s.from)} · {formatDuration(s.to - s.from)} · {s.series.length} series
+              {formatTime(s.from)} · {formatDuration((s.to - s.from) / 1000)} · {s.series.length} series
             </div>
           </div>
           <div className="session-actions">

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useClient } from '../../app/client-context.js';
 import { activityIcon } from '../../ui/icons.js';
 import { EmptyState } from '../../ui/EmptyState.js';
-import { formatDuration, formatTime } from './format.js';
+import { formatDuration } from '../../app/format.js';
+import { formatTime } from './format.js';
 import { GpsTrack, gpsPairs } from './GpsTrack.js';
 import { LivePlot } from './LivePlot.js';
 import { SeriesTree } from './SeriesTree.js';
@@ -91,7 +92,7 @@ function PlotToolbar({ actions }: { actions: TelemetryActions }) {
           </>
         ) : (
           <button className="button recording" onClick={() => void actions.saveSession(`Session ${formatTime(recordingSince)}`, recordingSince, Date.now())}>
-            ■ Stop recording ({formatDuration(Date.now() - recordingSince)})
+            ■ Stop recording ({formatDuration((Date.now() - recordingSince) / 1000)})
           </button>
         ))}
     </div>
