@@ -81,8 +81,6 @@ export function logsActions(client: FieldkitClient) {
   }
 
   return {
-    refreshStats: async () => set({ stats: await client.call('logs.stats', {}) }),
-
     search(query = get().draft.trim()) {
       const history = [query, ...get().history.filter((q) => q !== query)].slice(0, 30);
       if (query) localStorage.setItem(HISTORY_KEY, JSON.stringify(history));
