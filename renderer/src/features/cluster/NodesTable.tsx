@@ -41,6 +41,7 @@ export function shortMemory(quantity: string | undefined): string {
 }
 
 const rowsOf = memoizeLast(nodeRows);
+const tone = (n: NodeView) => nodeTone(n);
 const nodeKey = (n: NodeView) => n.name;
 const NODE_KEYS: Record<string, NodeTab> = { y: 'yaml', e: 'events', d: 'details' };
 
@@ -79,7 +80,7 @@ export function NodesTable() {
         label="Nodes"
         rows={rows}
         rowKey={nodeKey}
-        tone={nodeTone}
+        tone={tone}
         columns={COLUMNS}
         sort={sort}
         selectedKey={selected}

@@ -21,6 +21,7 @@ const COLUMNS: readonly Column<PodView, PodColumn>[] = [
 
 const rowsOf = memoizeLast(podRows);
 const namespacesOfPods = memoizeLast(namespacesOf);
+const tone = (p: PodView) => podTone(p);
 
 /** Keys on a selected pod, as in k9s. */
 const POD_KEYS: Record<string, PodTab> = { l: 'logs', s: 'shell', y: 'yaml', e: 'events' };
@@ -76,7 +77,7 @@ export function PodsTable() {
         label="Pods"
         rows={rows}
         rowKey={podKey}
-        tone={podTone}
+        tone={tone}
         columns={COLUMNS}
         sort={sort}
         selectedKey={selected}
