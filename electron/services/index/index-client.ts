@@ -10,14 +10,13 @@
  * Errors keep their name and message (QuerySyntaxError also its `position`). If the worker dies, every pending and
  * later call rejects.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../../../shared/logs/record.js';
 import type { HistogramOptions, Histogram, IndexStats, LogIndexApi, LogIndexOptions, QueryOptions, SearchOptions, SearchPage, TailListener, TopValue } from './log-index.js';
 import type { WorkerReply, WorkerRequest } from './index-protocol.js';
 import type { ImportOptions, ImportProgress, ImportReport } from './import/index.js';
+import { workerEntry } from './worker-entry.js';
 
 type Method = WorkerRequest['method'];
 type ArgsOf<M extends Method> = Extract<WorkerRequest, { method: M }>['args'];
@@ -39,7 +38,7 @@ export class IndexClient implements LogIndexApi {
   }
 
   static async open(dir: string, options: Omit<LogIndexOptions, 'nowNs'> = {}): Promise<IndexClient> {
-    const [entry, extra] = workerEntry();
+    const [entry, extra] = workerEntry('index-worker');
     const worker = new Worker(entry, { ...extra, workerData: { dir, options } });
     const client = new IndexClient(worker);
     await new Promise<void>((resolve, reject) => {
@@ -148,11 +147,4 @@ export class IndexClient implements LogIndexApi {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
-}
-
-/** The compiled worker next to this file; from TypeScript sources (tests, dev) it runs through jiti. */
-function workerEntry(): [URL, { execArgv?: string[] }] {
-  const compiled = new URL('./index-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return [compiled, {}];
-  return [new URL('./index-worker.ts', import.meta.url), { execArgv: ['--import', 'jiti/register'] }];
 }

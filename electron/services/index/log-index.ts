@@ -30,6 +30,7 @@ import { BitmapCache, BlockCache } from './block-cache.js';
 import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
 import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
 import { sealBatches } from './seal.js';
+import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
@@ -194,6 +195,8 @@ export class LogIndex implements LogIndexApi {
   private holding = new Uint8Array(0);
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
+  /** Seals and merges encode their blocks here and on a worker thread. */
+  private readonly encoder = new ThreadedBlockEncoder();
   private readonly damage: DamageReport[] = [];
   private readonly damagedSegments = new Set<Segment>();
   /** `${segment id}:${block}` of blocks found damaged: skipped from then on, so every answer agrees. */
@@ -322,6 +325,7 @@ export class LogIndex implements LogIndexApi {
     await Promise.all(this.inFlight.keys());
     if (this.unsealedRows > 0 && options.seal !== false) this.scheduleSeal();
     await this.maintenance;
+    await this.encoder.close();
     await this.closeFiles();
     await this.lock.release();
     this.subscribers.clear();
@@ -663,7 +667,7 @@ export class LogIndex implements LogIndexApi {
     this.sealing = take;
     try {
       const { id, path } = this.nextSegment();
-      await sealBatches(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), this.options.blockRows);
+      await sealBatches(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), { blockRows: this.options.blockRows, encoder: this.encoder });
       this.adopt(path);
     } catch (error) {
       // still in the WAL and answered from memory; the next open retries
@@ -733,7 +737,7 @@ export class LogIndex implements LogIndexApi {
     }
     const walGeneration = Math.max(...small.map((segment) => segment.footer.walGeneration));
     const { id, path } = this.nextSegment();
-    await writeSegment(path, { id, walGeneration, replaces: small.map((segment) => segment.id), streams: [...streams.keys()] }, sortColumns(columns), this.options.blockRows);
+    await writeSegment(path, { id, walGeneration, replaces: small.map((segment) => segment.id), streams: [...streams.keys()] }, sortColumns(columns), { blockRows: this.options.blockRows, encoder: this.encoder });
     this.adopt(path);
     await this.dropSegments(small);
   }

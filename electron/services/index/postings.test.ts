@@ -37,7 +37,7 @@ async function segmentOf(messages: string[], blockRows = BLOCK_ROWS): Promise<Se
     columns.fields[row] = '';
   });
   const path = join(dir, `seg-${run++}.fks`);
-  await writeSegment(path, { id: run, walGeneration: 0, replaces: [], streams: [labelsKey({ device: 'gw', source: 'file' })] }, columns, blockRows);
+  await writeSegment(path, { id: run, walGeneration: 0, replaces: [], streams: [labelsKey({ device: 'gw', source: 'file' })] }, columns, { blockRows });
   return Segment.open(path);
 }
 

@@ -1,5 +1,6 @@
 /** Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. */
 import { decodeBatchColumns } from './record-codec.js';
+import type { BlockEncoder } from './block-encoder.js';
 import { allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
 
 /** The rows of the batches as columns sorted by time, with the segment's stream list. */
@@ -25,7 +26,7 @@ function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; 
   return { columns: sortColumns(columns), streams: [...streams.keys()] };
 }
 
-export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], blockRows?: number): Promise<void> {
+export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], options: { blockRows?: number; encoder: BlockEncoder }): Promise<void> {
   const { columns, streams } = columnsOfBatches(payloads);
-  await writeSegment(path, { ...header, streams }, columns, blockRows);
+  await writeSegment(path, { ...header, streams }, columns, options);
 }

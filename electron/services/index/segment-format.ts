@@ -17,11 +17,8 @@
  * The footer (deflated JSON) lists the segment's streams (label sets) and each block's offsets, time bounds, row
  * count, level mask, streams and per-minute counts: opening an index reads only footers and filter areas.
  */
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, crc32, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ByteWriter } from './bytes.js';
-import { fieldHashes } from './token-hash.js';
-import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { LocalBlockEncoder, type BlockEncoder, type EncodedBlock } from './block-encoder.js';
 import { BloomMatrix } from './bloom-filter.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
@@ -34,22 +31,7 @@ export const BLOCK_ROWS = 2048;
 export const BLOCK_MESSAGE_BYTES = 512 * 1024;
 /** Row timestamps inside a block are stored as numbers relative to its start: keep them exact. */
 export const MAX_BLOCK_SPAN_NS = 2n ** 52n;
-const MINUTE_NS = 60_000_000_000n;
-const POSTING_MIN_FRACTION = 1 / 64;
-const POSTINGS_PER_BLOCK: PostingLimits = { words: 128, prefixes: 32, longPrefixes: 48, pairs: 96 };
 const DEFLATE = { level: 1 };
-/** Level 4: within 6% of level 6's size for well under half its time (bench corpus). */
-const BITMAP_DEFLATE = { level: 4 };
-
-const deflateRawAsync = promisify(deflateRaw);
-const brotliCompressAsync = promisify(brotliCompress);
-
-/** Brotli quality 3: smaller than deflate at similar speed, faster to decompress (measured on the bench corpus). */
-function compressMessages(bytes: Buffer): Promise<Buffer> {
-  return brotliCompressAsync(bytes, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 20, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  });
-}
 
 /** Rows to seal, column by column, sorted by time. */
 export interface SealColumns {
@@ -141,29 +123,28 @@ export interface SegmentHeader {
 }
 
 /** Writes rows (sorted by tsNs, ascending) as a segment file and returns its footer. */
-export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, blockRows = BLOCK_ROWS): Promise<SegmentFooter> {
-  const table = new TokenTable();
-  const meta = new ByteWriter(256 * 1024);
-  const lanes = new CompressionLanes();
+export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, options: { blockRows?: number; encoder?: BlockEncoder } = {}): Promise<SegmentFooter> {
+  const { blockRows = BLOCK_ROWS, encoder = new LocalBlockEncoder() } = options;
   const pending: Array<Promise<EncodedBlock>> = [];
   for (let start = 0; start < rows.ts.length; ) {
     const end = blockEnd(rows, start, blockRows);
-    pending.push(encodeBlock(rows, start, end, table, meta, lanes));
+    pending.push(encoder.encode(rows, start, end));
     start = end;
+    // lets a block-encoder worker's replies (and appends, and queries) in between blocks
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  const parts: Buffer[] = [SEGMENT_MAGIC];
+  const parts: Uint8Array[] = [SEGMENT_MAGIC];
   let offset = SEGMENT_MAGIC.length;
-  const filterParts: Buffer[] = [];
+  const filterParts: Uint8Array[] = [];
   let filterLength = 0;
   const blocks: BlockMeta[] = [];
   const encoded = await Promise.all(pending);
-  const bloom = BloomMatrix.build(encoded.map((block) => block.filters.bloomKeys));
-  filterParts.push(asBuffer(bloom.words));
+  const bloom = BloomMatrix.build(encoded.map((block) => block.bloomKeys));
+  filterParts.push(asBytes(bloom.words));
   filterLength += bloom.words.byteLength;
   for (const block of encoded) {
-    const { postings } = block.filters;
-    const groups = asBuffer(block.filters.groups);
-    const keys = Buffer.concat([asBuffer(postings.h1), asBuffer(postings.h2)]);
+    const groups = asBytes(block.groups);
+    const keys = Buffer.concat([asBytes(block.postingH1), asBytes(block.postingH2)]);
     const bitmaps = Buffer.alloc(Math.ceil(block.bitmaps.length / 4) * 4);
     bitmaps.set(block.bitmaps);
     blocks.push({
@@ -175,8 +156,8 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
       crcs: [crc32(block.meta), crc32(block.messages), crc32(block.fields)],
       bloomSlot: blocks.length,
       groupOffset: filterLength,
-      groupWords: block.filters.groups.length,
-      postingKeys: postings.h1.length,
+      groupWords: block.groups.length,
+      postingKeys: block.postingH1.length,
       postingsOffset: filterLength + groups.length + keys.length,
       postingsBytes: block.bitmaps.length,
     });
@@ -209,23 +190,7 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
   return footer;
 }
 
-const asBuffer = (array: Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-
-/**
- * Compression runs on the libuv pool while the next blocks are tokenized, two jobs at a time so that the pool
- * keeps threads free for the WAL's writes and syncs.
- */
-class CompressionLanes {
-  private readonly lanes: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
-  private next = 0;
-
-  run<T>(job: () => Promise<T>): Promise<T> {
-    const lane = this.next++ % this.lanes.length;
-    const result = this.lanes[lane].then(job);
-    this.lanes[lane] = result.catch(() => undefined);
-    return result;
-  }
-}
+const asBytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
 /** Timestamps are written as `"123n"` strings; converted field by field (a JSON reviver is much slower). */
 export function parseFooter(bytes: Buffer): SegmentFooter {
@@ -262,91 +227,4 @@ function blockEnd(rows: SealColumns, start: number, blockRows: number): number {
     end++;
   }
   return end;
-}
-
-interface EncodedBlock {
-  meta: Buffer;
-  messages: Buffer;
-  fields: Buffer;
-  filters: BlockFilters;
-  /** The postings' bitmaps, deflated together. */
-  bitmaps: Buffer;
-  info: Pick<BlockMeta, 'rows' | 'minTs' | 'maxTs' | 'levelMask' | 'ascii' | 'hasFields' | 'streams' | 'minutes'>;
-}
-
-/** Collects a block's columns and keys now; resolves once its columns are compressed. */
-function encodeBlock(rows: SealColumns, start: number, end: number, table: TokenTable, meta: ByteWriter, lanes: CompressionLanes): Promise<EncodedBlock> {
-  const count = end - start;
-  const minTs = rows.ts[start];
-  const maxTs = rows.ts[end - 1];
-  const fields = new ByteWriter(1024);
-  table.reset();
-  meta.reset();
-  let levelMask = 0;
-  let hasFields = false;
-  const streams = new Set<number>();
-  const minutes = new Map<number, number>();
-  const baseMinute = minTs / MINUTE_NS;
-  let previous = 0;
-  const text = rows.message.slice(start, end);
-  const joined = text.join('');
-  const lower = joined.toLowerCase();
-  const sameLength = lower.length === joined.length;
-  const messageBytes = Buffer.from(joined, 'utf8');
-  const ascii = messageBytes.length === joined.length;
-  let charAt = 0;
-  let minuteEnd = -1n;
-  let minute = -1;
-  let minuteCount = 0;
-  for (let i = start; i < end; i++) {
-    const rowIndex = i - start;
-    const tsNs = rows.ts[i];
-    const offset = Number(tsNs - minTs);
-    meta.varint(offset - previous);
-    previous = offset;
-    meta.varint(rows.stream[i]);
-    meta.u8(rows.level[i]);
-    const message = text[rowIndex];
-    meta.varint(ascii ? message.length : Buffer.byteLength(message, 'utf8'));
-    const fieldJson = rows.fields[i];
-    if (fieldJson) {
-      hasFields = true;
-      fields.raw(fieldJson);
-      for (const [key, value] of Object.entries(JSON.parse(fieldJson) as Record<string, string>)) {
-        const [h1, h2] = fieldHashes(key, String(value));
-        table.addField(h1, h2, rowIndex);
-      }
-      meta.varint(Buffer.byteLength(fieldJson, 'utf8'));
-    } else meta.varint(0);
-    levelMask |= 1 << rows.level[i];
-    streams.add(rows.stream[i]);
-    if (tsNs >= minuteEnd) {
-      if (minuteCount > 0) minutes.set(minute, minuteCount);
-      const absolute = tsNs / MINUTE_NS;
-      minute = Number(absolute - baseMinute);
-      minuteEnd = (absolute + 1n) * MINUTE_NS;
-      minuteCount = 0;
-    }
-    minuteCount++;
-    if (sameLength) table.addText(lower, charAt, charAt + message.length, rowIndex);
-    else {
-      const lowerMessage = message.toLowerCase();
-      table.addText(lowerMessage, 0, lowerMessage.length, rowIndex);
-    }
-    charAt += message.length;
-  }
-  if (minuteCount > 0) minutes.set(minute, minuteCount);
-  const filters = table.finish(count, Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)), POSTINGS_PER_BLOCK);
-  const metaBytes = Buffer.from(meta.view());
-  const fieldBytes = hasFields ? Buffer.from(fields.view()) : null;
-  const info = { rows: count, minTs, maxTs, levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() };
-  return lanes.run(async () => {
-    const [metaColumn, messages, fieldColumn, bitmaps] = await Promise.all([
-      deflateRawAsync(metaBytes, DEFLATE),
-      compressMessages(messageBytes),
-      fieldBytes ? deflateRawAsync(fieldBytes, DEFLATE) : Buffer.alloc(0),
-      filters.postings.h1.length > 0 ? deflateRawAsync(filters.postings.bitmaps, BITMAP_DEFLATE) : Buffer.alloc(0),
-    ]);
-    return { meta: metaColumn, messages, fields: fieldColumn, filters, bitmaps, info };
-  });
 }

@@ -1,0 +1,80 @@
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
+import { ThreadedBlockEncoder } from './block-encoder-pool.js';
+import type { BlockEncoder } from './block-encoder.js';
+import { allocateColumns, writeSegment, type SealColumns } from './segment-format.js';
+
+let dir: string;
+let file = 0;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fk-encoder-'));
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const row = fc.record({
+  message: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('Link DOWN on eth0', 'Grüße from sensor ÄÖ', 'timeout after 30 ms')),
+  fields: fc.option(fc.dictionary(fc.constantFrom('sensor', 'unit'), fc.string({ maxLength: 6 })), { nil: undefined }),
+  level: fc.integer({ min: 0, max: 6 }),
+  stream: fc.integer({ min: 0, max: 2 }),
+  gapNs: fc.bigInt({ min: 0n, max: 90_000_000_000n }),
+});
+
+type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
+
+function columnsOf(rows: Row[]): SealColumns {
+  const columns = allocateColumns(rows.length);
+  let ts = 1_700_000_000_000_000_000n;
+  rows.forEach((value, i) => {
+    ts += value.gapNs;
+    columns.ts[i] = ts;
+    columns.stream[i] = value.stream;
+    columns.level[i] = value.level;
+    columns.message[i] = value.message;
+    columns.fields[i] = value.fields ? JSON.stringify(value.fields) : '';
+  });
+  return columns;
+}
+
+async function segmentBytes(columns: SealColumns, encoder?: BlockEncoder): Promise<Buffer> {
+  const path = join(dir, `seg-${file++}.fks`);
+  await writeSegment(path, { id: 1, walGeneration: 0, replaces: [], streams: ['a', 'b', 'c'] }, columns, { blockRows: 8, encoder });
+  return readFile(path);
+}
+
+describe('ThreadedBlockEncoder', () => {
+  it('writes the same segment bytes as encoding every block on the calling thread', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    const encoder = new ThreadedBlockEncoder();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), async (rows) => {
+          const columns = columnsOf(rows);
+          expect(await segmentBytes(columns, encoder)).toEqual(await segmentBytes(columns));
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      await encoder.close();
+    }
+  });
+
+  it('encodes the blocks it had posted on its own thread when the worker dies', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    const columns = columnsOf(Array.from({ length: 64 }, (_, i) => ({ message: `row ${i} of the block`, fields: undefined, level: 2, stream: 0, gapNs: 1000n })));
+    const encoder = new ThreadedBlockEncoder();
+    const written = segmentBytes(columns, encoder);
+    // the first block has been posted: the worker exists
+    const worker = (encoder as unknown as { worker: Worker | null }).worker;
+    expect(worker).not.toBeNull();
+    await worker!.terminate();
+    expect(await written).toEqual(await segmentBytes(columns));
+    await encoder.close();
+  });
+});

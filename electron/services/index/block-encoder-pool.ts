@@ -1,0 +1,77 @@
+/**
+ * ThreadedBlockEncoder: the index's thread and one block-encoder worker encode a segment's blocks side by side, so
+ * that sealing uses both cores. A block goes to the worker while it has fewer than MAX_POSTED blocks (one being
+ * encoded, one waiting), else it is encoded here; writeSegment yields between blocks so that the worker's replies
+ * come in. The worker starts with the first block and lives until close(); if it fails, its blocks are encoded here.
+ */
+import { Worker } from 'node:worker_threads';
+import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
+import type { SealColumns } from './segment-format.js';
+import { workerEntry } from './worker-entry.js';
+
+export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefined } | { id: number; error: string; encoded?: undefined };
+
+const MAX_POSTED = 2;
+
+interface Posted {
+  input: BlockInput;
+  resolve: (block: EncodedBlock) => void;
+  reject: (error: Error) => void;
+}
+
+export class ThreadedBlockEncoder implements BlockEncoder {
+  private readonly local = new LocalBlockEncoder();
+  private worker: Worker | null = null;
+  private failed = false;
+  private readonly posted = new Map<number, Posted>();
+  private nextId = 1;
+
+  encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
+    if (this.failed || this.posted.size >= MAX_POSTED) return this.local.encode(rows, start, end);
+    const input = blockInput(rows, start, end, true);
+    const worker = this.started();
+    const id = this.nextId++;
+    if (this.posted.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.posted.set(id, { input, resolve, reject });
+      worker.postMessage({ id, input });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.failed = true;
+    await worker?.terminate();
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const [entry, extra] = workerEntry('block-encoder-worker');
+    const worker = new Worker(entry, extra);
+    worker.on('message', (reply: EncoderReply) => this.onReply(reply));
+    worker.on('error', () => this.fallBack());
+    worker.on('exit', () => this.fallBack());
+    this.worker = worker;
+    return worker;
+  }
+
+  private onReply(reply: EncoderReply): void {
+    const posted = this.posted.get(reply.id);
+    if (!posted) return;
+    this.posted.delete(reply.id);
+    if (this.posted.size === 0) this.worker?.unref();
+    if (reply.error !== undefined) posted.reject(new Error(`block encoder: ${reply.error}`));
+    else posted.resolve(reply.encoded);
+  }
+
+  /** The worker is gone (crashed, out of memory, terminated): its blocks, and all later ones, are encoded here. */
+  private fallBack(): void {
+    this.failed = true;
+    this.worker = null;
+    for (const [id, posted] of this.posted) {
+      this.posted.delete(id);
+      this.local.encodeInput(posted.input).then(posted.resolve, posted.reject);
+    }
+  }
+}
