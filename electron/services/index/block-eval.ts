@@ -375,8 +375,13 @@ export class QueryPlan {
       const pairs = words.slice(1).map((word, i) => pairHashes(words[i], word));
       const last = node.tokens[node.tokens.length - 1];
       const prefixes: Array<[number, number]> = [];
-      if (node.prefix) for (let length = Math.min(last.length, LONG_PREFIX_LENGTH); length >= PREFIX_LENGTH; length--) prefixes.push(prefixHashes(last, length)!);
-      keys = { words, pairs, repeats: words.map(([h1, h2]) => repeatHashes(h1, h2)), prefixes, exactPrefix: last.length <= LONG_PREFIX_LENGTH };
+      if (node.prefix) {
+        for (let length = Math.min(last.length, LONG_PREFIX_LENGTH); length >= PREFIX_LENGTH; length--) {
+          const key = prefixHashes(last, length);
+          if (key) prefixes.push(key);
+        }
+      }
+      keys = { words, pairs, repeats: words.map(([h1, h2]) => repeatHashes(h1, h2)), prefixes, exactPrefix: last.length <= LONG_PREFIX_LENGTH && !/[0-9]/.test(last) };
       this.textKeys.set(node, keys);
     }
     return keys;

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const BLOCK_ROWS = 16;
-const WORDS = ['a', 'b', 'ab', 'abc', 'abcd', 'abcde', 'abcdef', 'Abcdx', 'x1', 'ab1cd', 'é'];
+const WORDS = ['a', 'b', 'ab', 'abc', 'abcd', 'abcde', 'abcdef', 'Abcdx', 'x1', 'ab1cd', 'abcd1', 'é'];
 const messageOf = (words: string[], maxLength: number) =>
   fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', '-', ', ', '/')), { maxLength }).map((parts) => parts.map(([word, separator]) => word + separator).join('').trim());
 const message = messageOf(WORDS, 8);
@@ -50,7 +50,7 @@ function naiveKeys(text: string): Map<string, { key: [number, number]; repeated:
   tokens.forEach((token, i) => {
     put(`w:${token}`, tokenHashes(token), keys.has(`w:${token}`));
     for (let length = PREFIX_LENGTH; length <= Math.min(token.length, LONG_PREFIX_LENGTH); length++) {
-      if (length === PREFIX_LENGTH || !digit(token.slice(0, length))) put(`p:${token.slice(0, length)}`, prefixHashes(token, length)!);
+      if (!digit(token.slice(0, length))) put(`p:${token.slice(0, length)}`, prefixHashes(token, length)!);
     }
     if (i > 0 && !digit(tokens[i - 1]) && !digit(token)) put(`2:${tokens[i - 1]} ${token}`, pairHashes(tokenHashes(tokens[i - 1]), tokenHashes(token)));
   });

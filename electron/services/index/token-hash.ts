@@ -2,11 +2,13 @@
  * Two independent 32-bit hashes per key (FNV-1a and a multiplicative hash); token-table.ts computes a word's inline
  * while walking the lowercased text, the same way as hashString. Filters and postings key on the pair. Keys of a row:
  *   - each word;
- *   - each word's prefix of PREFIX_LENGTH characters (bloom filter and postings), for `prefix*` queries;
- *   - its longer prefixes, up to LONG_PREFIX_LENGTH characters, while they hold no digit (postings only);
+ *   - each word's prefixes of PREFIX_LENGTH (bloom filter and postings) up to LONG_PREFIX_LENGTH characters
+ *     (postings only), for `prefix*` queries, while they hold no digit;
  *   - each pair of adjacent words without digits (postings only), for phrases.
- * Digits are left out of the longer keys because numbers, ids and hashes would make them nearly all distinct (costly
- * to collect, never frequent enough for a bitmap); a query whose key is missing falls back to shorter keys.
+ * Keys with digits are left out of prefixes and pairs: numbers, ids and hashes would make them nearly all distinct
+ * (costly to collect, never frequent enough for a bitmap), and a block's thousands of numbers and ids would leave
+ * few 3-character prefixes with digits that its bloom filter could rule out. A prefix query whose key is missing
+ * falls back to shorter keys, or to the text.
  */
 
 export const PREFIX_LENGTH = 3;
@@ -41,9 +43,10 @@ export function tokenHashes(token: string): [number, number] {
   return hashString(token);
 }
 
-/** The key of `prefix` cut to `length` characters; undefined when the prefix is shorter than PREFIX_LENGTH. */
+/** The key of `prefix` cut to `length` characters; undefined when that is not indexed (too short, or has a digit). */
 export function prefixHashes(prefix: string, length = PREFIX_LENGTH): [number, number] | undefined {
-  return prefix.length >= PREFIX_LENGTH ? hashString(prefix.slice(0, length), PREFIX_SALT) : undefined;
+  const cut = prefix.slice(0, length);
+  return cut.length >= PREFIX_LENGTH && !/[0-9]/.test(cut) ? hashString(cut, PREFIX_SALT) : undefined;
 }
 
 /** The key of word `second` right after word `first`, from their word keys. */

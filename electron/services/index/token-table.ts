@@ -202,7 +202,7 @@ export class TokenTable {
     this.wordLength[word] = length;
     this.hasDigit[word] = digitAt < length ? 1 : 0;
     const prefix = (n: number, kind: number) => this.keys.id(hash1(lower, start, start + n, PREFIX_SALT), hash2(lower, start, start + n, PREFIX_SALT), kind);
-    this.prefix3[word] = length >= PREFIX_LENGTH ? prefix(PREFIX_LENGTH, Kind.Prefix) : -1;
+    this.prefix3[word] = length >= PREFIX_LENGTH && digitAt >= PREFIX_LENGTH ? prefix(PREFIX_LENGTH, Kind.Prefix) : -1;
     this.prefix4[word] = length >= PREFIX_LENGTH + 1 && digitAt >= PREFIX_LENGTH + 1 ? prefix(PREFIX_LENGTH + 1, Kind.LongPrefix) : -1;
     this.prefix5[word] = length >= LONG_PREFIX_LENGTH && digitAt >= LONG_PREFIX_LENGTH ? prefix(LONG_PREFIX_LENGTH, Kind.LongPrefix) : -1;
   }
