@@ -11,7 +11,7 @@ import { workerEntry } from './worker-entry.js';
 
 export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefined } | { id: number; error: string; encoded?: undefined };
 
-const MAX_POSTED = 2;
+const MAX_POSTED = 4;
 
 interface Posted {
   input: BlockInput;

@@ -1,11 +1,11 @@
 /** Worker-thread block encoder: gathers and compresses the blocks a ThreadedBlockEncoder posts (block-encoder-pool.ts). */
 import { parentPort } from 'node:worker_threads';
-import { BlockGatherer, compressBlock, SYNC_COMPRESSOR, type BlockInput, type EncodedBlock } from './block-encoder.js';
+import { LocalBlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
 import type { EncoderReply } from './block-encoder-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('block-encoder-worker must run in a worker thread');
-const gatherer = new BlockGatherer();
+const encoder = new LocalBlockEncoder();
 
 /** The array itself when it owns its whole buffer, else a copy that does: only those can be transferred. */
 function owned<T extends Uint8Array | Uint32Array>(array: T): T {
@@ -13,7 +13,7 @@ function owned<T extends Uint8Array | Uint32Array>(array: T): T {
 }
 
 port.on('message', ({ id, input }: { id: number; input: BlockInput }) => {
-  void compressBlock(gatherer.gather(input), SYNC_COMPRESSOR).then(
+  void encoder.encodeInput(input).then(
     (block) => {
       const encoded: EncodedBlock = {
         ...block,

@@ -1,11 +1,10 @@
 /**
  * Encoding one block of a segment: its keys and filters gathered (token-table.ts), its meta column built, then its
- * columns and bitmaps compressed. The index's thread encodes blocks itself (compressing on the libuv pool while it
- * gathers the next block) and hands others to a block-encoder worker (block-encoder-pool.ts), which does the same
- * work synchronously on its own thread.
+ * columns and bitmaps compressed on the libuv pool while the next block is gathered. The index's thread and a
+ * block-encoder worker (block-encoder-pool.ts) each run a LocalBlockEncoder.
  */
 import { promisify } from 'node:util';
-import { brotliCompress, brotliCompressSync, constants as zlibConstants, deflateRaw, deflateRawSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import { brotliCompress, constants as zlibConstants, deflateRaw, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
@@ -37,12 +36,14 @@ export interface BlockInput {
 /** Rows [start, end) of `rows`; `copy` gives the block arrays of its own (to post to a worker), else views. */
 export function blockInput(rows: SealColumns, start: number, end: number, copy: boolean): BlockInput {
   const messages = rows.message.slice(start, end);
+  const lengths = new Uint32Array(messages.length);
+  for (let i = 0; i < messages.length; i++) lengths[i] = messages[i].length;
   return {
     ts: copy ? rows.ts.slice(start, end) : rows.ts.subarray(start, end),
     stream: copy ? rows.stream.slice(start, end) : rows.stream.subarray(start, end),
     level: copy ? rows.level.slice(start, end) : rows.level.subarray(start, end),
     text: messages.join(''),
-    lengths: Uint32Array.from(messages, (message) => message.length),
+    lengths,
     fields: rows.fields.slice(start, end),
   };
 }
@@ -74,7 +75,7 @@ interface GatheredBlock {
 }
 
 /** Gathers blocks one at a time, reusing its key table and meta buffer. */
-export class BlockGatherer {
+class BlockGatherer {
   private readonly table = new TokenTable();
   private readonly meta = new ByteWriter(256 * 1024);
 
@@ -147,22 +148,16 @@ export class BlockGatherer {
   }
 }
 
-/** How a block's columns are compressed: on the libuv pool (async) or on the calling thread (a worker's). */
-interface Compressor {
-  deflate(bytes: Uint8Array, options: ZlibOptions): Uint8Array | Promise<Uint8Array>;
-  brotli(bytes: Uint8Array, options: BrotliOptions): Uint8Array | Promise<Uint8Array>;
-}
+const deflateAsync = promisify(deflateRaw);
+const brotliAsync = promisify(brotliCompress);
 
-export const POOL_COMPRESSOR: Compressor = { deflate: promisify(deflateRaw), brotli: promisify(brotliCompress) };
-export const SYNC_COMPRESSOR: Compressor = { deflate: deflateRawSync, brotli: brotliCompressSync };
-
-export async function compressBlock(block: GatheredBlock, compressor: Compressor): Promise<EncodedBlock> {
+async function compressBlock(block: GatheredBlock): Promise<EncodedBlock> {
   const { bloomKeys, groups, postings } = block.filters;
   const [meta, messages, fields, bitmaps] = await Promise.all([
-    compressor.deflate(block.meta, DEFLATE),
-    compressor.brotli(block.messages, messageBrotli(block.messages)),
-    block.fields ? compressor.deflate(block.fields, DEFLATE) : new Uint8Array(0),
-    postings.h1.length > 0 ? compressor.deflate(postings.bitmaps, BITMAP_DEFLATE) : new Uint8Array(0),
+    deflateAsync(block.meta, DEFLATE),
+    brotliAsync(block.messages, messageBrotli(block.messages)),
+    block.fields ? deflateAsync(block.fields, DEFLATE) : new Uint8Array(0),
+    postings.h1.length > 0 ? deflateAsync(postings.bitmaps, BITMAP_DEFLATE) : new Uint8Array(0),
   ]);
   return { meta, messages, fields, bloomKeys, groups, postingH1: postings.h1, postingH2: postings.h2, bitmaps, info: block.info };
 }
@@ -189,7 +184,7 @@ export class LocalBlockEncoder implements BlockEncoder {
   encodeInput(input: BlockInput): Promise<EncodedBlock> {
     const gathered = this.gatherer.gather(input);
     const lane = this.next++ % this.lanes.length;
-    const result = this.lanes[lane].then(() => compressBlock(gathered, POOL_COMPRESSOR));
+    const result = this.lanes[lane].then(() => compressBlock(gathered));
     this.lanes[lane] = result.catch(() => undefined);
     return result;
   }
