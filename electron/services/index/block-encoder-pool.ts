@@ -1,7 +1,7 @@
 /**
  * ThreadedBlockEncoder: the index's thread and one block-encoder worker encode a segment's blocks side by side, so
- * that sealing uses both cores. A block goes to the worker while it has fewer than MAX_POSTED blocks (one being
- * encoded, one waiting), else it is encoded here; writeSegment yields between blocks so that the worker's replies
+ * that sealing uses both cores. A block goes to the worker while it has fewer than MAX_POSTED blocks waiting, else
+ * it is encoded here (the worker gets most of them, and the index's thread stays free for appends); writeSegment yields between blocks so that the worker's replies
  * come in. The worker starts with the first block and lives until close(); if it fails, its blocks are encoded here.
  */
 import { Worker } from 'node:worker_threads';
