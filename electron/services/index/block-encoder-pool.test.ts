@@ -77,4 +77,22 @@ describe('ThreadedBlockEncoder', () => {
     expect(await written).toEqual(await segmentBytes(columns));
     await encoder.close();
   });
+
+  it('stops its worker when idle and starts another for the next blocks', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    const columns = columnsOf(Array.from({ length: 32 }, (_, i) => ({ message: `row ${i}`, fields: undefined, level: 2, stream: 0, gapNs: 1000n })));
+    const encoder = new ThreadedBlockEncoder(20);
+    const workerOf = () => (encoder as unknown as { worker: Worker | null }).worker;
+    try {
+      await segmentBytes(columns, encoder);
+      const first = workerOf();
+      expect(first).not.toBeNull();
+      await expect.poll(workerOf).toBeNull();
+      expect(await segmentBytes(columns, encoder)).toEqual(await segmentBytes(columns));
+      expect(workerOf()).not.toBe(first);
+      expect(workerOf()).not.toBeNull();
+    } finally {
+      await encoder.close();
+    }
+  });
 });

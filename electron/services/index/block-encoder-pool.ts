@@ -2,7 +2,8 @@
  * ThreadedBlockEncoder: the index's thread and one block-encoder worker encode a segment's blocks side by side, so
  * that sealing uses both cores. A block goes to the worker while it has fewer than MAX_POSTED blocks waiting, else
  * it is encoded here (the worker gets most of them, and the index's thread stays free for appends); writeSegment yields between blocks so that the worker's replies
- * come in. The worker starts with the first block and lives until close(); if it fails, its blocks are encoded here.
+ * come in. The worker starts with the first block and stops after `idleMs` without one (its heap is not kept for an
+ * index that is only read); if it fails, its blocks, and all later ones, are encoded here.
  */
 import { Worker } from 'node:worker_threads';
 import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
@@ -25,12 +26,16 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   private failed = false;
   private readonly posted = new Map<number, Posted>();
   private nextId = 1;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly idleMs = 30_000) {}
 
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
     if (this.failed || this.posted.size >= MAX_POSTED) return this.local.encode(rows, start, end);
     const input = blockInput(rows, start, end, true);
     const worker = this.started();
     const id = this.nextId++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.posted.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.posted.set(id, { input, resolve, reject });
@@ -39,9 +44,14 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   }
 
   async close(): Promise<void> {
+    this.failed = true;
+    await this.retire();
+  }
+
+  private async retire(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
-    this.failed = true;
     await worker?.terminate();
   }
 
@@ -50,8 +60,9 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     const [entry, extra] = workerEntry('block-encoder-worker');
     const worker = new Worker(entry, extra);
     worker.on('message', (reply: EncoderReply) => this.onReply(reply));
-    worker.on('error', () => this.fallBack());
-    worker.on('exit', () => this.fallBack());
+    // a retired worker's exit is expected; only the current one's means it failed
+    worker.on('error', () => worker === this.worker && this.fallBack());
+    worker.on('exit', () => worker === this.worker && this.fallBack());
     this.worker = worker;
     return worker;
   }
@@ -60,7 +71,10 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     const posted = this.posted.get(reply.id);
     if (!posted) return;
     this.posted.delete(reply.id);
-    if (this.posted.size === 0) this.worker?.unref();
+    if (this.posted.size === 0 && this.worker) {
+      this.worker.unref();
+      this.idleTimer = setTimeout(() => void this.retire(), this.idleMs).unref();
+    }
     if (reply.error !== undefined) posted.reject(new Error(`block encoder: ${reply.error}`));
     else posted.resolve(reply.encoded);
   }
