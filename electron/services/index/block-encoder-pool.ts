@@ -85,7 +85,11 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     this.worker = null;
     for (const [id, posted] of this.posted) {
       this.posted.delete(id);
-      this.local.encodeInput(posted.input).then(posted.resolve, posted.reject);
+      try {
+        posted.resolve(this.local.encodeInput(posted.input));
+      } catch (error) {
+        posted.reject(error as Error);
+      }
     }
   }
 }

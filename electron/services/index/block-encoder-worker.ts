@@ -13,22 +13,24 @@ function owned<T extends Uint8Array | Uint32Array>(array: T): T {
 }
 
 port.on('message', ({ id, input }: { id: number; input: BlockInput }) => {
-  void encoder.encodeInput(input).then(
-    (block) => {
-      const encoded: EncodedBlock = {
-        ...block,
-        meta: owned(block.meta),
-        messages: owned(block.messages),
-        fields: owned(block.fields),
-        bloomKeys: owned(block.bloomKeys),
-        groups: owned(block.groups),
-        postingH1: owned(block.postingH1),
-        postingH2: owned(block.postingH2),
-        bitmaps: owned(block.bitmaps),
-      };
-      const arrays = [encoded.meta, encoded.messages, encoded.fields, encoded.bloomKeys, encoded.groups, encoded.postingH1, encoded.postingH2, encoded.bitmaps];
-      port.postMessage({ id, encoded } satisfies EncoderReply, [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))]);
-    },
-    (error: unknown) => port.postMessage({ id, error: String(error) } satisfies EncoderReply),
-  );
+  let block: EncodedBlock;
+  try {
+    block = encoder.encodeInput(input);
+  } catch (error) {
+    port.postMessage({ id, error: String(error) } satisfies EncoderReply);
+    return;
+  }
+  const encoded: EncodedBlock = {
+    ...block,
+    meta: owned(block.meta),
+    messages: owned(block.messages),
+    fields: owned(block.fields),
+    bloomKeys: owned(block.bloomKeys),
+    groups: owned(block.groups),
+    postingH1: owned(block.postingH1),
+    postingH2: owned(block.postingH2),
+    bitmaps: owned(block.bitmaps),
+  };
+  const arrays = [encoded.meta, encoded.messages, encoded.fields, encoded.bloomKeys, encoded.groups, encoded.postingH1, encoded.postingH2, encoded.bitmaps];
+  port.postMessage({ id, encoded } satisfies EncoderReply, [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))]);
 });

@@ -1,10 +1,9 @@
 /**
  * Encoding one block of a segment: its keys and filters gathered (token-table.ts), its meta column built, then its
- * columns and bitmaps compressed on the libuv pool while the next block is gathered. The index's thread and a
- * block-encoder worker (block-encoder-pool.ts) each run a LocalBlockEncoder.
+ * columns and bitmaps compressed. The index's thread and a block-encoder worker (block-encoder-pool.ts) each run a
+ * LocalBlockEncoder.
  */
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, deflateRaw, type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, deflateRawSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
@@ -151,18 +150,23 @@ class BlockGatherer {
   }
 }
 
-const deflateAsync = promisify(deflateRaw);
-const brotliAsync = promisify(brotliCompress);
-
-async function compressBlock(block: GatheredBlock): Promise<EncodedBlock> {
+/**
+ * Compressed on the calling thread: the async zlib calls cost twice the CPU in all (each 16 KB of output is a
+ * round trip between the pool and the calling thread), and sealing is bound by the CPU of both cores.
+ */
+function compressBlock(block: GatheredBlock): EncodedBlock {
   const { bloomKeys, groups, postings } = block.filters;
-  const [meta, messages, fields, bitmaps] = await Promise.all([
-    deflateAsync(block.meta, DEFLATE),
-    brotliAsync(block.messages, messageBrotli(block.messages)),
-    block.fields ? deflateAsync(block.fields, DEFLATE) : new Uint8Array(0),
-    postings.h1.length > 0 ? deflateAsync(postings.bitmaps, BITMAP_DEFLATE) : new Uint8Array(0),
-  ]);
-  return { meta, messages, fields, bloomKeys, groups, postingH1: postings.h1, postingH2: postings.h2, bitmaps, info: block.info };
+  return {
+    meta: deflateRawSync(block.meta, DEFLATE),
+    messages: brotliCompressSync(block.messages, messageBrotli(block.messages)),
+    fields: block.fields ? deflateRawSync(block.fields, DEFLATE) : new Uint8Array(0),
+    bloomKeys,
+    groups,
+    postingH1: postings.h1,
+    postingH2: postings.h2,
+    bitmaps: postings.h1.length > 0 ? deflateRawSync(postings.bitmaps, BITMAP_DEFLATE) : new Uint8Array(0),
+    info: block.info,
+  };
 }
 
 /** Encodes blocks of a segment. */
@@ -171,24 +175,15 @@ export interface BlockEncoder {
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock>;
 }
 
-/**
- * Encodes on the calling thread. Compression runs on the libuv pool while the next blocks are gathered, two jobs
- * at a time so that the pool keeps threads free for the WAL's writes and syncs.
- */
+/** Encodes on the calling thread. */
 export class LocalBlockEncoder implements BlockEncoder {
   private readonly gatherer = new BlockGatherer();
-  private readonly lanes: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
-  private next = 0;
 
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
-    return this.encodeInput(blockInput(rows, start, end, false));
+    return Promise.resolve(this.encodeInput(blockInput(rows, start, end, false)));
   }
 
-  encodeInput(input: BlockInput): Promise<EncodedBlock> {
-    const gathered = this.gatherer.gather(input);
-    const lane = this.next++ % this.lanes.length;
-    const result = this.lanes[lane].then(() => compressBlock(gathered));
-    this.lanes[lane] = result.catch(() => undefined);
-    return result;
+  encodeInput(input: BlockInput): EncodedBlock {
+    return compressBlock(this.gatherer.gather(input));
   }
 }
