@@ -42,6 +42,9 @@ function columnsOf(rows: Row[]): SealColumns {
   return columns;
 }
 
+/** The first encoder thread's worker (null while stopped). */
+const workerOf = (encoder: ThreadedBlockEncoder) => (encoder as unknown as { threads: Array<{ worker: Worker | null }> }).threads[0].worker;
+
 async function segmentBytes(columns: SealColumns, encoder?: BlockEncoder): Promise<Buffer> {
   const path = join(dir, `seg-${file++}.fks`);
   await writeSegment(path, { id: 1, walGeneration: 0, replaces: [], streams: ['a', 'b', 'c'] }, columns, { blockRows: 8, encoder });
@@ -70,8 +73,8 @@ describe('ThreadedBlockEncoder', () => {
     const columns = columnsOf(Array.from({ length: 64 }, (_, i) => ({ message: `row ${i} of the block`, fields: undefined, level: 2, stream: 0, gapNs: 1000n })));
     const encoder = new ThreadedBlockEncoder();
     const written = segmentBytes(columns, encoder);
-    // the first block has been posted: the worker exists
-    const worker = (encoder as unknown as { worker: Worker | null }).worker;
+    // the first block has been posted: the first worker exists
+    const worker = workerOf(encoder);
     expect(worker).not.toBeNull();
     await worker!.terminate();
     expect(await written).toEqual(await segmentBytes(columns));
@@ -82,15 +85,17 @@ describe('ThreadedBlockEncoder', () => {
     vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
     const columns = columnsOf(Array.from({ length: 32 }, (_, i) => ({ message: `row ${i}`, fields: undefined, level: 2, stream: 0, gapNs: 1000n })));
     const encoder = new ThreadedBlockEncoder(20);
-    const workerOf = () => (encoder as unknown as { worker: Worker | null }).worker;
     try {
-      await segmentBytes(columns, encoder);
-      const first = workerOf();
+      // the first block is posted before writeSegment first waits
+      const firstWritten = segmentBytes(columns, encoder);
+      const first = workerOf(encoder);
       expect(first).not.toBeNull();
-      await expect.poll(workerOf).toBeNull();
-      expect(await segmentBytes(columns, encoder)).toEqual(await segmentBytes(columns));
-      expect(workerOf()).not.toBe(first);
-      expect(workerOf()).not.toBeNull();
+      await firstWritten;
+      await expect.poll(() => workerOf(encoder)).toBeNull();
+      const written = segmentBytes(columns, encoder);
+      expect(workerOf(encoder)).not.toBeNull();
+      expect(workerOf(encoder)).not.toBe(first);
+      expect(await written).toEqual(await segmentBytes(columns));
     } finally {
       await encoder.close();
     }

@@ -1,9 +1,10 @@
 /**
- * ThreadedBlockEncoder: the index's thread and one block-encoder worker encode a segment's blocks side by side, so
- * that sealing uses both cores. A block goes to the worker while it has fewer than MAX_POSTED blocks waiting, else
- * it is encoded here (the worker gets most of them, and the index's thread stays free for appends); writeSegment yields between blocks so that the worker's replies
- * come in. The worker starts with the first block and stops after `idleMs` without one (its heap is not kept for an
- * index that is only read); if it fails, its blocks, and all later ones, are encoded here.
+ * ThreadedBlockEncoder: a segment's blocks are encoded on block-encoder worker threads (up to THREADS), each given up
+ * to MAX_POSTED blocks at a time; the rest wait in order. The index's thread only hands blocks out and assembles the
+ * segment, so it stays free for appends and queries while a seal runs: sealing is bound by the CPU of both cores, and
+ * a block encoded on the index's thread would hold up every append behind it. A worker starts when there is a block
+ * for it and stops after `idleMs` without one (an index that is only read keeps no extra heaps). If a worker fails,
+ * its blocks, and all later ones, are encoded on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
@@ -12,43 +13,38 @@ import { workerEntry } from './worker-entry.js';
 
 export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefined } | { id: number; error: string; encoded?: undefined };
 
-const MAX_POSTED = 4;
+const THREADS = 2;
+const MAX_POSTED = 2;
 
-interface Posted {
+interface Job {
   input: BlockInput;
   resolve: (block: EncodedBlock) => void;
   reject: (error: Error) => void;
 }
 
-export class ThreadedBlockEncoder implements BlockEncoder {
-  private readonly local = new LocalBlockEncoder();
+/** One worker thread and the blocks posted to it. */
+class EncoderThread {
+  readonly posted = new Map<number, Job>();
   private worker: Worker | null = null;
-  private failed = false;
-  private readonly posted = new Map<number, Posted>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly idleMs = 30_000) {}
+  constructor(
+    private readonly idleMs: number,
+    private readonly onFree: () => void,
+    private readonly onLost: (jobs: Job[]) => void,
+  ) {}
 
-  encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
-    if (this.failed || this.posted.size >= MAX_POSTED) return this.local.encode(rows, start, end);
-    const input = blockInput(rows, start, end, true);
+  post(job: Job): void {
     const worker = this.started();
-    const id = this.nextId++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.posted.size === 0) worker.ref();
-    return new Promise((resolve, reject) => {
-      this.posted.set(id, { input, resolve, reject });
-      worker.postMessage({ id, input });
-    });
+    const id = this.nextId++;
+    this.posted.set(id, job);
+    worker.postMessage({ id, input: job.input });
   }
 
-  async close(): Promise<void> {
-    this.failed = true;
-    await this.retire();
-  }
-
-  private async retire(): Promise<void> {
+  async stop(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
@@ -60,35 +56,78 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     const [entry, extra] = workerEntry('block-encoder-worker');
     const worker = new Worker(entry, extra);
     worker.on('message', (reply: EncoderReply) => this.onReply(reply));
-    // a retired worker's exit is expected; only the current one's means it failed
-    worker.on('error', () => worker === this.worker && this.fallBack());
-    worker.on('exit', () => worker === this.worker && this.fallBack());
+    // a stopped worker's exit is expected; only the current one's means it failed
+    worker.on('error', () => worker === this.worker && this.lost());
+    worker.on('exit', () => worker === this.worker && this.lost());
     this.worker = worker;
     return worker;
   }
 
   private onReply(reply: EncoderReply): void {
-    const posted = this.posted.get(reply.id);
-    if (!posted) return;
+    const job = this.posted.get(reply.id);
+    if (!job) return;
     this.posted.delete(reply.id);
     if (this.posted.size === 0 && this.worker) {
       this.worker.unref();
-      this.idleTimer = setTimeout(() => void this.retire(), this.idleMs).unref();
+      this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
     }
-    if (reply.error !== undefined) posted.reject(new Error(`block encoder: ${reply.error}`));
-    else posted.resolve(reply.encoded);
+    if (reply.error !== undefined) job.reject(new Error(`block encoder: ${reply.error}`));
+    else job.resolve(reply.encoded);
+    this.onFree();
   }
 
-  /** The worker is gone (crashed, out of memory, terminated): its blocks, and all later ones, are encoded here. */
-  private fallBack(): void {
-    this.failed = true;
+  private lost(): void {
     this.worker = null;
-    for (const [id, posted] of this.posted) {
-      this.posted.delete(id);
+    const jobs = [...this.posted.values()];
+    this.posted.clear();
+    this.onLost(jobs);
+  }
+}
+
+export class ThreadedBlockEncoder implements BlockEncoder {
+  private readonly local = new LocalBlockEncoder();
+  private readonly threads: EncoderThread[];
+  private readonly waiting: Job[] = [];
+  private failed = false;
+
+  constructor(idleMs = 30_000) {
+    this.threads = Array.from({ length: THREADS }, () => new EncoderThread(idleMs, () => this.dispatch(), (jobs) => this.fallBack(jobs)));
+  }
+
+  encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
+    if (this.failed) return this.local.encode(rows, start, end);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ input: blockInput(rows, start, end, true), resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failed = true;
+    await Promise.all(this.threads.map((thread) => thread.stop()));
+  }
+
+  /** Posts waiting blocks to the least busy thread with room, starting threads in order as they are needed. */
+  private dispatch(): void {
+    while (this.waiting.length > 0 && !this.failed) {
+      let best: EncoderThread | null = null;
+      for (const thread of this.threads) {
+        if (thread.posted.size < MAX_POSTED && (best === null || thread.posted.size < best.posted.size)) best = thread;
+        if (thread.posted.size === 0) break;
+      }
+      if (best === null) return;
+      best.post(this.waiting.shift()!);
+    }
+  }
+
+  /** A worker is gone (crashed, out of memory, terminated): its blocks, and all later ones, are encoded here. */
+  private fallBack(jobs: Job[]): void {
+    this.failed = true;
+    for (const job of [...jobs, ...this.waiting.splice(0)]) {
       try {
-        posted.resolve(this.local.encodeInput(posted.input));
+        job.resolve(this.local.encodeInput(job.input));
       } catch (error) {
-        posted.reject(error as Error);
+        job.reject(error as Error);
       }
     }
   }
