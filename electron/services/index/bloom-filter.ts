@@ -39,12 +39,21 @@ export class BloomMatrix {
     const total = keys.reduce((sum, flat) => sum + flat.length / 2, 0);
     const buckets = Math.max(1, Math.ceil((total * BLOCK_BLOOM_BITS_PER_KEY) / 256 / Math.max(1, blocks)));
     const words = new Uint32Array(buckets * blocks * BUCKET_WORDS);
+    const [s0, s1, s2, s3, s4, s5, s6, s7] = SALTS;
     for (let block = 0; block < blocks; block++) {
       const flat = keys[block];
       for (let i = 0; i < flat.length; i += 2) {
         const start = (bucketOf(flat[i], buckets) * blocks + block) * BUCKET_WORDS;
         const h2 = flat[i + 1];
-        for (let w = 0; w < BUCKET_WORDS; w++) words[start + w] |= 1 << (Math.imul(h2, SALTS[w]) >>> 27);
+        // unrolled: the salt loop's loads and branches were most of the work
+        words[start] |= 1 << (Math.imul(h2, s0) >>> 27);
+        words[start + 1] |= 1 << (Math.imul(h2, s1) >>> 27);
+        words[start + 2] |= 1 << (Math.imul(h2, s2) >>> 27);
+        words[start + 3] |= 1 << (Math.imul(h2, s3) >>> 27);
+        words[start + 4] |= 1 << (Math.imul(h2, s4) >>> 27);
+        words[start + 5] |= 1 << (Math.imul(h2, s5) >>> 27);
+        words[start + 6] |= 1 << (Math.imul(h2, s6) >>> 27);
+        words[start + 7] |= 1 << (Math.imul(h2, s7) >>> 27);
       }
     }
     return new BloomMatrix(words, buckets);
@@ -97,9 +106,11 @@ export class RowGroupFilter {
     const m = this.words.length;
     let position = scaled(h1, m);
     const step = scaled(h2, m) | 1;
+    // position stays below m (step is at most m): a subtraction instead of groups()'s `% m`, an integer division
     for (let k = 0; k < GROUP_BLOOM_HASHES; k++) {
-      this.words[position % m] |= 1 << group;
+      this.words[position] |= 1 << group;
       position += step;
+      if (position >= m) position -= m;
     }
   }
 

@@ -22,20 +22,26 @@ export function hashString(text: string, salt = 0): [number, number] {
   return [hash1(text, 0, text.length, salt), hash2(text, 0, text.length, salt)];
 }
 
+/**
+ * The hashes' initial states (as int32: 0x811c9dc5 would be a double and make a walk's hash state one) and
+ * per-character steps, for walks that hash words inline (token-table.ts).
+ */
+export const HASH1_SEED = 0x811c9dc5 | 0;
+export const HASH2_SEED = 0x27d4eb2f;
+export const hashStep1 = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+export const hashStep2 = (h: number, c: number) => Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
+
 /** The first hash of `text[start, end)`. */
 export function hash1(text: string, start: number, end: number, salt = 0): number {
-  let h = (0x811c9dc5 ^ salt) >>> 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = (HASH1_SEED ^ salt) >>> 0;
+  for (let i = start; i < end; i++) h = hashStep1(h, text.charCodeAt(i));
   return h >>> 0;
 }
 
 /** The second hash of `text[start, end)`. */
 export function hash2(text: string, start: number, end: number, salt = 0): number {
-  let h = (salt ^ 0x27d4eb2f) >>> 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    h = Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
-  }
+  let h = (salt ^ HASH2_SEED) >>> 0;
+  for (let i = start; i < end; i++) h = hashStep2(h, text.charCodeAt(i));
   return h >>> 0;
 }
 
