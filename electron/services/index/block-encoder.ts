@@ -1,7 +1,7 @@
 /**
  * Encoding one block of a segment: its keys and filters gathered (token-table.ts), its meta column built, then its
- * columns and bitmaps compressed. The index's thread and a block-encoder worker (block-encoder-pool.ts) each run a
- * LocalBlockEncoder.
+ * columns and bitmaps compressed. Each block-encoder worker (block-encoder-pool.ts) runs a LocalBlockEncoder; the
+ * index's thread runs one only when a worker has failed.
  */
 import { brotliCompressSync, constants as zlibConstants, deflateRawSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
@@ -19,8 +19,8 @@ const POSTINGS_PER_BLOCK: PostingLimits = { words: 128, prefixes: 32, longPrefix
 const DEFLATE: ZlibOptions = { level: 1 };
 
 /**
- * Brotli quality 1, 256 KB window: smaller than deflate at similar speed, faster to decompress. On the bench corpus
- * quality 2 is 3 % smaller and takes twice the time; a 1 MB window only costs its setup time (a block is about
+ * Brotli quality 1, 256 KB window: smaller and faster than deflate level 1. On the bench corpus quality 2 is 3 %
+ * smaller and takes twice the time; a 1 MB window only costs its setup time (a block is about
  * 128 KB).
  */
 const messageBrotli = (bytes: Uint8Array): BrotliOptions => ({
