@@ -195,7 +195,7 @@ export class LogIndex implements LogIndexApi {
   private holding = new Uint8Array(0);
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
-  /** Seals and merges encode their blocks here and on a worker thread. */
+  /** Seals and merges hand their blocks to block-encoder worker threads. */
   private readonly encoder = new ThreadedBlockEncoder();
   private readonly damage: DamageReport[] = [];
   private readonly damagedSegments = new Set<Segment>();
