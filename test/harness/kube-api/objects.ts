@@ -245,13 +245,17 @@ export interface EventInput {
   host?: string;
 }
 
+/** The last event name's stamp: microseconds since the epoch, kept increasing so two events never share a name. */
+let lastEventStamp = 0;
+
 export function eventObject(input: EventInput): KubeObject {
   const namespace = input.namespace ?? input.involved.namespace ?? 'default';
   const last = ago(input.lastSeenSecondsAgo ?? 0);
+  lastEventStamp = Math.max(lastEventStamp + 1, Date.now() * 1000);
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${input.involved.name}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, namespace },
+    metadata: { name: `${input.involved.name}.${lastEventStamp.toString(16)}`, namespace },
     involvedObject: { apiVersion: input.involved.apiVersion ?? 'v1', ...input.involved, namespace: input.involved.namespace ?? (input.involved.kind === 'Node' ? undefined : namespace) },
     reason: input.reason,
     message: input.message,
