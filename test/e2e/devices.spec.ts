@@ -79,6 +79,8 @@ test('add a gateway, accept its host key, run a command in the terminal, upload 
   const content = `gateway: gw-e2e\nuploaded-at: ${Date.now()}\n`;
   await writeFile(payload, content);
   await page.getByRole('tab', { name: 'Files' }).click();
+  // the home folder is listed first, as a technician sees it before typing another path
+  await expect(page.getByRole('table', { name: /^Files in / })).toBeVisible();
   await page.getByLabel('Remote folder').fill(sshd.dir);
   await page.getByLabel('Remote folder').press('Enter');
   await expect(page.getByRole('table', { name: `Files in ${sshd.dir}` })).toBeVisible();

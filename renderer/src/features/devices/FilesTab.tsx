@@ -64,16 +64,20 @@ export function FilesTab({ connectionId }: { connectionId: string }) {
   const [transfers, setTransfers] = useState<Transfer[]>([]);
   const stops = useRef(new Map<number, () => void>());
   useEffect(() => () => stops.current.forEach((stop) => stop()), []);
+  /** Only the latest listing asked for is shown: a slow one must not take the technician back to where they were. */
+  const latest = useRef(0);
 
   const open = useCallback(
     async (target: string) => {
+      const mine = ++latest.current;
       setError(null);
       try {
         const listing = await client.call('ssh.files.list', { connectionId, path: target });
+        if (mine !== latest.current) return;
         setPath(listing.path);
         setEntries(listing.entries);
       } catch (failure) {
-        setError(messageOf(failure));
+        if (mine === latest.current) setError(messageOf(failure));
       }
     },
     [client, connectionId],
