@@ -32,14 +32,14 @@ export const hashStep1 = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
 export const hashStep2 = (h: number, c: number) => Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
 
 /** The first hash of `text[start, end)`. */
-export function hash1(text: string, start: number, end: number, salt = 0): number {
+function hash1(text: string, start: number, end: number, salt = 0): number {
   let h = (HASH1_SEED ^ salt) >>> 0;
   for (let i = start; i < end; i++) h = hashStep1(h, text.charCodeAt(i));
   return h >>> 0;
 }
 
 /** The second hash of `text[start, end)`. */
-export function hash2(text: string, start: number, end: number, salt = 0): number {
+function hash2(text: string, start: number, end: number, salt = 0): number {
   let h = (salt ^ HASH2_SEED) >>> 0;
   for (let i = start; i < end; i++) h = hashStep2(h, text.charCodeAt(i));
   return h >>> 0;
