@@ -54,29 +54,48 @@ export class BlockCache {
   }
 }
 
-/** Least-recently-used inflated row bitmaps of every segment of an index, bounded by their bytes. */
+/**
+ * Least-recently-used row bitmaps of every segment of an index, bounded by their bytes. Only the bitmaps asked for are
+ * kept, copied out of their block's inflated area: a block's area holds a few hundred, and a query uses a few.
+ */
+/** What a cached bitmap costs beyond its bytes: a typed array, its buffer and a map entry (roughly). */
+const BITMAP_OVERHEAD_BYTES = 160;
+
 export class BitmapCache {
-  private readonly entries = new Map<BlockMeta, Uint8Array | null>();
+  private readonly entries = new Map<BlockMeta, Map<number, Uint8Array> | null>();
   private bytes = 0;
+  /** The area inflated last, for the next bitmaps of the same block (a phrase asks for several). */
+  private lastBlock: BlockMeta | null = null;
+  private lastArea: Uint8Array | null = null;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** The block's bitmaps, inflated by `inflate` when not cached. */
-  get(block: BlockMeta, inflate: () => Uint8Array | null): Uint8Array | null {
-    const cached = this.entries.get(block);
-    if (cached !== undefined) {
+  /** Bitmap `index` (of `size` bytes) of the block, from its area inflated by `inflate` when not cached. */
+  get(block: BlockMeta, index: number, size: number, inflate: () => Uint8Array | null): Uint8Array | null {
+    let bitmaps = this.entries.get(block);
+    if (bitmaps !== undefined) {
       this.entries.delete(block);
-      this.entries.set(block, cached);
-      return cached;
+      this.entries.set(block, bitmaps);
+      if (bitmaps === null) return null;
+      const cached = bitmaps.get(index);
+      if (cached !== undefined) return cached;
     }
-    const bitmaps = inflate();
-    this.entries.set(block, bitmaps);
-    this.bytes += bitmaps?.length ?? 0;
+    const area = this.lastBlock === block ? this.lastArea : inflate();
+    this.lastBlock = block;
+    this.lastArea = area;
+    if (area === null) {
+      this.entries.set(block, null);
+      return null;
+    }
+    if (bitmaps === undefined) this.entries.set(block, (bitmaps = new Map()));
+    const bitmap = area.slice(index * size, (index + 1) * size);
+    bitmaps!.set(index, bitmap);
+    this.bytes += size + BITMAP_OVERHEAD_BYTES;
     for (const [oldBlock, old] of this.entries) {
       if (this.bytes <= this.maxBytes || oldBlock === block) break;
       this.entries.delete(oldBlock);
-      this.bytes -= old?.length ?? 0;
+      if (old) for (const evicted of old.values()) this.bytes -= evicted.length + BITMAP_OVERHEAD_BYTES;
     }
-    return bitmaps;
+    return bitmap;
   }
 }

@@ -111,9 +111,7 @@ export class Segment {
   posting(block: BlockMeta, h1: number, h2: number): Uint8Array | null {
     const index = this.postingIndex(block, h1, h2);
     if (index < 0) return null;
-    const bitmaps = this.postingBitmaps(block);
-    const bytes = Math.ceil(block.rows / 8);
-    return bitmaps ? new Uint8Array(bitmaps.buffer, bitmaps.byteOffset + index * bytes, bytes) : null;
+    return this.bitmaps.get(block, index, Math.ceil(block.rows / 8), () => this.postingBitmaps(block));
   }
 
   /** Whether the block's key table lists the key (without inflating its bitmaps). */
@@ -140,17 +138,15 @@ export class Segment {
     return -1;
   }
 
-  /** A block's bitmaps, inflated on first use (null if they do not inflate: filters are then just not used). */
+  /** A block's bitmaps inflated (null if they do not inflate: filters are then just not used). */
   private postingBitmaps(block: BlockMeta): Uint8Array | null {
-    return this.bitmaps.get(block, () => {
-      try {
-        const inflated = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
-        // plain Uint8Array views (not Buffers) keep the bitmap loops monomorphic
-        return inflated.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length) : null;
-      } catch {
-        return null;
-      }
-    });
+    try {
+      const inflated = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
+      // plain Uint8Array views (not Buffers) keep the bitmap loops monomorphic
+      return inflated.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length) : null;
+    } catch {
+      return null;
+    }
   }
 
   private readonly verified: Uint8Array;
