@@ -211,7 +211,8 @@ interface Columns {
   stream: Uint32Array;
   level: Uint8Array;
   messageEnd: Uint32Array;
-  fieldEnd: Uint32Array;
+  /** Null in a block without fields (most blocks): its field lengths are all 0. */
+  fieldEnd: Uint32Array | null;
 }
 
 /** One block's columns, each loaded (and verified) on first use; throws BlockDamagedError. */
@@ -239,8 +240,9 @@ export class DecodedBlock {
       stream: new Uint32Array(rows),
       level: new Uint8Array(rows),
       messageEnd: new Uint32Array(rows + 1),
-      fieldEnd: new Uint32Array(rows + 1),
+      fieldEnd: this.meta.hasFields ? new Uint32Array(rows + 1) : null,
     };
+    const fieldEnd = columns.fieldEnd;
     try {
       const reader = new ByteReader(raw);
       let ts = 0;
@@ -250,7 +252,8 @@ export class DecodedBlock {
         columns.stream[i] = reader.varint();
         columns.level[i] = reader.u8();
         columns.messageEnd[i + 1] = columns.messageEnd[i] + reader.varint();
-        columns.fieldEnd[i + 1] = columns.fieldEnd[i] + reader.varint();
+        const fieldLength = reader.varint();
+        if (fieldEnd) fieldEnd[i + 1] = fieldEnd[i] + fieldLength;
       }
     } catch (error) {
       throw new BlockDamagedError(`meta column undecodable: ${(error as Error).message}`);
@@ -310,7 +313,7 @@ export class DecodedBlock {
 
   fields(i: number): Record<string, string> | undefined {
     const end = this.cols.fieldEnd;
-    if (!this.meta.hasFields || end[i] === end[i + 1]) return undefined;
+    if (!end || end[i] === end[i + 1]) return undefined;
     if (!this.fieldBytes) {
       const { offset, metaBytes, messageBytes, fieldBytes, crcs } = this.meta;
       this.fieldBytes = this.load(offset + metaBytes + messageBytes, fieldBytes, crcs[2], 'fields column');
@@ -324,6 +327,6 @@ export class DecodedBlock {
 
   /** Rough memory held, for the block cache. */
   get heldBytes(): number {
-    return (this.messageBytes?.length ?? 0) + (this.textCache?.length ?? 0) + (this.lowerCache?.length ?? 0) + (this.fieldBytes?.length ?? 0) + (this.columns ? this.rows * 24 : 0);
+    return (this.messageBytes?.length ?? 0) + (this.textCache?.length ?? 0) + (this.lowerCache?.length ?? 0) + (this.fieldBytes?.length ?? 0) + (this.columns ? this.rows * (this.columns.fieldEnd ? 21 : 17) : 0);
   }
 }
