@@ -72,6 +72,11 @@ test('open a pty-backed port, type a command and see the echo from the other end
     await expect.poll(() => shell.received()).toBe('uname -a\rip addr\ruptime');
     await expect(terminal.locator('.xterm-rows')).toContainText('you said: ip addr');
 
+    // Tab belongs to the device's shell; F6 leaves the terminal for the console's controls.
+    await terminal.click();
+    await page.keyboard.press('F6');
+    await expect(page.locator('.console-toolbar button').first()).toBeFocused();
+
     // The terminal's layout and theme rules arrive through adopted stylesheets: xterm measured real character cells.
     const row = await terminal.locator('.xterm-rows > div').first().boundingBox();
     expect(row!.height).toBeGreaterThan(8);

@@ -1,13 +1,9 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal as XTerm } from '@xterm/xterm';
+import type { Terminal as XTerm } from '@xterm/xterm';
 import { useEffect, useRef } from 'react';
 import { useClient } from '../../app/client-context.js';
 import { consoleActions, updateTab, useConsole } from './console-store.js';
 import { ConsoleFormatter, fromBase64, isMultiLine, pastedToWire, typedToWire } from './terminal-format.js';
-import { installCspSafeStyles } from '../../ui/xterm-csp.js';
-import { followPageTheme, pageMonoFont } from '../../ui/xterm-theme.js';
-
-installCspSafeStyles();
+import { mountTerminal, type MountedTerminal } from '../../ui/mount-terminal.js';
 
 /** Every mounted console, so the toolbar's Copy/Paste and the paste confirmation reach the right one. */
 const terminals = new Map<string, { term: XTerm; send(text: string): void }>();
@@ -23,7 +19,7 @@ export function terminalOf(id: string) {
 export function Terminal({ sessionId, visible }: { sessionId: string; visible: boolean }) {
   const client = useClient();
   const host = useRef<HTMLDivElement>(null);
-  const fit = useRef<FitAddon>(null);
+  const mounted = useRef<MountedTerminal>(null);
   const view = useConsole((s) => s.tabs.find((t) => t.id === sessionId)?.view);
   const formatter = useRef<ConsoleFormatter>(null);
 
@@ -33,20 +29,24 @@ export function Terminal({ sessionId, visible }: { sessionId: string; visible: b
 
   useEffect(() => {
     const actions = consoleActions(client);
-    const term = new XTerm({
-      fontFamily: pageMonoFont(),
-      fontSize: 13,
+    const tab = () => useConsole.getState().tabs.find((t) => t.id === sessionId);
+    const current = mountTerminal(host.current!, {
       scrollback: 20_000,
       convertEol: false,
+      onKeyDown(event) {
+        const key = event.key.toLowerCase();
+        if (key === 'f6') {
+          // Tab belongs to the device (shell completion); F6 is the way back to the console's controls.
+          host.current?.closest('.console-session')?.querySelector<HTMLElement>('.console-toolbar button')?.focus();
+          return false;
+        }
+        // Let the browser paste; the paste listener below decides what is sent.
+        return !((event.ctrlKey && event.shiftKey && key === 'v') || (event.shiftKey && key === 'insert'));
+      },
     });
-    const stopTheme = followPageTheme(term);
-    const fitAddon = new FitAddon();
-    term.loadAddon(fitAddon);
-    term.open(host.current!);
-    fit.current = fitAddon;
-    fitAddon.fit();
+    const term = current.term;
+    mounted.current = current;
 
-    const tab = () => useConsole.getState().tabs.find((t) => t.id === sessionId);
     const echo = (text: string) => tab()?.view.localEcho && term.write(text.replace(/\r\n|\r|\n/g, '\r\n'));
     const send = (text: string) => {
       const t = tab();
@@ -60,22 +60,6 @@ export function Terminal({ sessionId, visible }: { sessionId: string; visible: b
     term.onData((data) => {
       const t = tab();
       if (t) send(typedToWire(data, t.status.settings.lineEnding));
-    });
-    term.attachCustomKeyEventHandler((event) => {
-      if (event.type !== 'keydown') return true;
-      const key = event.key.toLowerCase();
-      if (key === 'f6') {
-        // Tab belongs to the device (shell completion); F6 is the way back to the console's controls.
-        host.current?.closest('.console-session')?.querySelector<HTMLElement>('.console-toolbar button')?.focus();
-        return false;
-      }
-      if (event.ctrlKey && event.shiftKey && key === 'c') {
-        const selection = term.getSelection();
-        if (selection) void navigator.clipboard.writeText(selection);
-        return false;
-      }
-      // Let the browser paste; the paste listener below decides what is sent.
-      return !((event.ctrlKey && event.shiftKey && key === 'v') || (event.shiftKey && key === 'insert'));
     });
     const onPaste = (event: ClipboardEvent) => {
       event.preventDefault();
@@ -98,21 +82,16 @@ export function Terminal({ sessionId, visible }: { sessionId: string; visible: b
       end: (error) => error && updateTab(sessionId, { error: `Console detached: ${error.message}` }),
     });
 
-    const resize = new ResizeObserver(() => host.current?.offsetParent && fitAddon.fit());
-    resize.observe(host.current!);
-
     return () => {
       stop();
-      resize.disconnect();
-      stopTheme();
       terminals.delete(sessionId);
-      term.dispose();
+      current.dispose();
     };
   }, [client, sessionId]);
 
   useEffect(() => {
     if (!visible) return;
-    fit.current?.fit();
+    mounted.current?.fit();
     terminals.get(sessionId)?.term.focus();
   }, [visible, sessionId]);
 
