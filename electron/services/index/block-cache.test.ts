@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BitmapCache } from './block-cache.js';
+import { BitmapCache, BlockCache } from './block-cache.js';
 import type { BlockMeta } from './segment-format.js';
+import type { Segment } from './segment.js';
 
 const block = () => ({}) as BlockMeta;
 /** An area of `count` bitmaps of `size` bytes, bitmap i filled with i + 1. */
@@ -47,5 +48,41 @@ describe('BitmapCache', () => {
     cache.get(other, 0, 4, () => area(1, 4));
     expect(cache.get(meta, 1, 4, () => (calls++, null))).toBeNull();
     expect(calls).toBe(1);
+  });
+});
+
+describe('BlockCache', () => {
+  /** A segment of `blocks` blocks of 100 bytes each, counting the blocks it decodes. */
+  const segment = (blocks: number) => {
+    const decoded: number[] = [];
+    const fake = { id: 1, block: (index: number) => (decoded.push(index), { heldBytes: 100 }) };
+    return { segment: fake as unknown as Segment, decoded, blocks };
+  };
+  const scan = (cache: BlockCache, { segment: seg, blocks }: ReturnType<typeof segment>) => {
+    cache.beginQuery();
+    for (let index = 0; index < blocks; index++) cache.settle(seg, index, cache.get(seg, index));
+  };
+
+  it('keeps the most recently used blocks within its byte budget', () => {
+    const cache = new BlockCache(300);
+    const s = segment(4);
+    for (const index of [0, 1, 2, 0, 3, 0, 1]) {
+      cache.beginQuery();
+      cache.settle(s.segment, index, cache.get(s.segment, index));
+    }
+    // 3 evicted 1 (least recent then), and 1 evicted 2
+    expect(s.decoded).toEqual([0, 1, 2, 3, 1]);
+  });
+
+  it('a query that needs more blocks than fit keeps those it cached first, so running it again finds them', () => {
+    const cache = new BlockCache(300);
+    const s = segment(5);
+    scan(cache, s);
+    expect(s.decoded).toEqual([0, 1, 2, 3, 4]);
+    for (let run = 0; run < 2; run++) {
+      s.decoded.length = 0;
+      scan(cache, s);
+      expect(s.decoded).toEqual([3, 4]);
+    }
   });
 });

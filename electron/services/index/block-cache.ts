@@ -1,12 +1,22 @@
-/** Least-recently-used cache of decoded blocks, bounded by the memory their loaded columns hold. */
 import type { BlockMeta } from './segment-format.js';
 import type { DecodedBlock, Segment } from './segment.js';
 
+/**
+ * Least-recently-used cache of decoded blocks, bounded by the memory their loaded columns hold. Scan-resistant: a
+ * query that needs more blocks than fit keeps the ones it cached first rather than evicting them for its own later
+ * blocks, so that running it again finds most of its blocks cached instead of none.
+ */
 export class BlockCache {
-  private readonly entries = new Map<string, { block: DecodedBlock; bytes: number }>();
+  private readonly entries = new Map<string, { block: DecodedBlock; bytes: number; query: number }>();
   private bytes = 0;
+  private query = 0;
 
   constructor(private readonly maxBytes: number) {}
+
+  /** Marks the start of a query: the blocks it uses from now on are its own. */
+  beginQuery(): void {
+    this.query++;
+  }
 
   /** The cached block, or a fresh lazy one (cached once `settle` is called). */
   get(segment: Segment, index: number): DecodedBlock {
@@ -15,24 +25,31 @@ export class BlockCache {
     if (entry) {
       this.entries.delete(key);
       this.entries.set(key, entry);
+      entry.query = this.query;
       return entry.block;
     }
     return segment.block(index);
   }
 
-  /** Records what the block now holds after use; evicts the least recently used beyond the budget. */
+  /**
+   * Records what the block now holds after use, then evicts the least recently used blocks beyond the budget; once
+   * only blocks of the running query are left, this block is the one not kept.
+   */
   settle(segment: Segment, index: number, block: DecodedBlock): void {
     const key = `${segment.id}:${index}`;
     const previous = this.entries.get(key);
     if (previous) this.bytes -= previous.bytes;
     const bytes = block.heldBytes;
     this.entries.delete(key);
-    this.entries.set(key, { block, bytes });
+    this.entries.set(key, { block, bytes, query: this.query });
     this.bytes += bytes;
     for (const [oldKey, oldEntry] of this.entries) {
-      if (this.bytes <= this.maxBytes || oldKey === key) break;
-      this.entries.delete(oldKey);
-      this.bytes -= oldEntry.bytes;
+      if (this.bytes <= this.maxBytes) break;
+      // entries are in order of last use, so from here on every one was used by the running query
+      const victim = oldEntry.query === this.query ? key : oldKey;
+      this.bytes -= this.entries.get(victim)!.bytes;
+      this.entries.delete(victim);
+      if (victim === key) break;
     }
   }
 

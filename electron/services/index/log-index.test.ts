@@ -1,10 +1,11 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { LogIndex, type SearchHit } from './log-index.js';
+import { Segment } from './segment.js';
 import { LEVELS, type Level, type LogRecord } from '../../../shared/logs/record.js';
 import { parseQuery, type QueryNode } from '../../../shared/logs/query.js';
 import { tokenize } from '../../../shared/logs/tokens.js';
@@ -114,6 +115,25 @@ describe('LogIndex', () => {
     expect(await third.count('line OR wal')).toBe(26);
     expect((await third.stats()).rows).toBe(26);
     await third.close();
+  });
+
+  it('counts what the histogram, top values and result messages load in its block cache, within its budget', async () => {
+    // a budget smaller than any block: nothing a query loads may stay cached, so each query decodes its blocks again
+    const index = await LogIndex.open(dir, { sealRows: 40, blockRows: 10, idleSealMs: 0, blockCacheBytes: 1 });
+    await index.append(Array.from({ length: 40 }, (_, i) => record(i, `pump ${i % 2 ? 'failed' : 'ok'} again`, { fields: { zone: `z${i % 3}` } })));
+    await index.flush();
+    const decoded = vi.spyOn(Segment.prototype, 'block');
+    const decodesOf = async (query: () => Promise<unknown>) => {
+      decoded.mockClear();
+      await query();
+      return decoded.mock.calls.length;
+    };
+    for (const query of [() => index.histogram('failed'), () => index.topValues('failed', 'zone'), () => index.search('failed', { limit: 5 })]) {
+      await query();
+      expect(await decodesOf(query)).toBeGreaterThanOrEqual(4);
+    }
+    decoded.mockRestore();
+    await index.close();
   });
 
   it('merges small segments and applies retention by size', async () => {

@@ -157,7 +157,8 @@ class UnsealedBatch {
 interface Entry {
   ts: bigint;
   order: number;
-  hit: () => SearchHit;
+  /** Null when the block turns out damaged (reported). */
+  hit: () => SearchHit | null;
 }
 
 const DEFAULTS = {
@@ -397,33 +398,36 @@ export class LogIndex implements LogIndexApi {
     for (const { segment, blockIndex, block } of candidates) {
       if (results.length >= limit && block.maxTs < results[limit - 1].ts) break;
       const firstOrder = segment.id * ORDER_SEGMENT + this.sealedSegmentRows.get(segment)![blockIndex];
-      const matched = this.matchBlock(plan, segment, blockIndex, range, (decoded, mask) => {
-        if (!cursor || cursor.ts > block.maxTs) return;
-        const cursorOffset = Number(cursor.ts - block.minTs);
-        const offsets = decoded.tsOffset;
-        for (let row = 0; row < mask.length; row++) {
-          if (offsets[row] > cursorOffset || (offsets[row] === cursorOffset && firstOrder + row >= cursor.order)) mask[row] = 0;
-        }
-      });
-      if (!matched) continue;
-      const { decoded, rows } = matched;
-      let taken = 0;
-      for (let row = rows.length - 1; row >= 0 && taken < limit; row--) {
-        if (!rows[row]) continue;
-        taken++;
-        const ts = block.minTs + BigInt(decoded.tsOffset[row]);
-        results.push({ ts, order: firstOrder + row, hit: () => hitFromBlock(segment, decoded, row, ts) });
-      }
+      this.matchBlock(
+        plan,
+        segment,
+        blockIndex,
+        range,
+        (decoded, rows) => {
+          let taken = 0;
+          for (let row = rows.length - 1; row >= 0 && taken < limit; row--) {
+            if (!rows[row]) continue;
+            taken++;
+            const ts = block.minTs + BigInt(decoded.tsOffset[row]);
+            results.push({ ts, order: firstOrder + row, hit: () => this.withBlock(segment, blockIndex, (current) => hitFromBlock(segment, current, row, ts)) });
+          }
+        },
+        (decoded, mask) => {
+          if (!cursor || cursor.ts > block.maxTs) return;
+          const cursorOffset = Number(cursor.ts - block.minTs);
+          const offsets = decoded.tsOffset;
+          for (let row = 0; row < mask.length; row++) {
+            if (offsets[row] > cursorOffset || (offsets[row] === cursorOffset && firstOrder + row >= cursor.order)) mask[row] = 0;
+          }
+        },
+      );
       results.sort(byNewest);
       results.length = Math.min(results.length, limit);
     }
     const hits: SearchHit[] = [];
     for (const entry of results) {
-      try {
-        hits.push(entry.hit());
-      } catch (error) {
-        if (!(error instanceof BlockDamagedError)) throw error;
-      }
+      const hit = entry.hit();
+      if (hit) hits.push(hit);
     }
     const last = results[results.length - 1];
     return { hits, cursor: results.length === limit && last ? `${last.ts}:${last.order}` : null };
@@ -455,25 +459,24 @@ export class LogIndex implements LogIndexApi {
       if (inRange(item.record.tsNs, range) && matchesRecord(plan.root, item)) bump(Number(item.record.tsNs / bucketNs), 1);
     }
     for (const { segment, blockIndex, block } of this.candidateBlocks(plan, range)) {
-      const matched = this.matchBlock(plan, segment, blockIndex, range);
-      if (!matched) continue;
-      const base = Number(block.minTs / bucketNs);
-      const remainder = Number(block.minTs % bucketNs);
-      const { rows, decoded } = matched;
-      const offsets = decoded.tsOffset;
-      let currentBucket = -1;
-      let run = 0;
-      for (let row = 0; row < rows.length; row++) {
-        if (!rows[row]) continue;
-        const bucket = base + Math.floor((remainder + offsets[row]) / width);
-        if (bucket !== currentBucket) {
-          if (run > 0) bump(currentBucket, run);
-          currentBucket = bucket;
-          run = 0;
+      this.matchBlock(plan, segment, blockIndex, range, (decoded, rows) => {
+        const base = Number(block.minTs / bucketNs);
+        const remainder = Number(block.minTs % bucketNs);
+        const offsets = decoded.tsOffset;
+        let currentBucket = -1;
+        let run = 0;
+        for (let row = 0; row < rows.length; row++) {
+          if (!rows[row]) continue;
+          const bucket = base + Math.floor((remainder + offsets[row]) / width);
+          if (bucket !== currentBucket) {
+            if (run > 0) bump(currentBucket, run);
+            currentBucket = bucket;
+            run = 0;
+          }
+          run++;
         }
-        run++;
-      }
-      if (run > 0) bump(currentBucket, run);
+        if (run > 0) bump(currentBucket, run);
+      });
     }
     const buckets = [...counts].sort((a, b) => a[0] - b[0]).map(([bucket, count]) => ({ startNs: BigInt(bucket) * bucketNs, count }));
     return { bucketNs, buckets, total: buckets.reduce((sum, bucket) => sum + bucket.count, 0) };
@@ -488,19 +491,18 @@ export class LogIndex implements LogIndexApi {
     };
     for (const { item } of this.unsealedItems()) if (inRange(item.record.tsNs, range) && matchesRecord(plan.root, item)) bump(fieldValue(item.record, name));
     for (const { segment, blockIndex } of this.candidateBlocks(plan, range)) {
-      const matched = this.matchBlock(plan, segment, blockIndex, range);
-      if (!matched) continue;
-      const { rows, decoded } = matched;
-      if (name === 'level' || isLabelField(name)) {
-        const perKey = new Float64Array(name === 'level' ? LEVELS.length : segment.labels.length);
-        const column = name === 'level' ? decoded.level : decoded.stream;
-        for (let row = 0; row < rows.length; row++) if (rows[row]) perKey[column[row]]++;
-        perKey.forEach((count, key) => {
-          if (count > 0) bump(name === 'level' ? LEVELS[key] : (segment.labels[key] as unknown as Record<string, string | undefined>)[name], count);
-        });
-      } else {
-        for (let row = 0; row < rows.length; row++) if (rows[row]) bump(decoded.fields(row)?.[name]);
-      }
+      this.matchBlock(plan, segment, blockIndex, range, (decoded, rows) => {
+        if (name === 'level' || isLabelField(name)) {
+          const perKey = new Float64Array(name === 'level' ? LEVELS.length : segment.labels.length);
+          const column = name === 'level' ? decoded.level : decoded.stream;
+          for (let row = 0; row < rows.length; row++) if (rows[row]) perKey[column[row]]++;
+          perKey.forEach((count, key) => {
+            if (count > 0) bump(name === 'level' ? LEVELS[key] : (segment.labels[key] as unknown as Record<string, string | undefined>)[name], count);
+          });
+        } else {
+          for (let row = 0; row < rows.length; row++) if (rows[row]) bump(decoded.fields(row)?.[name]);
+        }
+      });
     }
     return [...counts]
       .map(([value, count]) => ({ value, count }))
@@ -510,6 +512,7 @@ export class LogIndex implements LogIndexApi {
 
   private prepare(query: string, options: QueryOptions): { plan: QueryPlan; range: TimeRange } {
     const parsed = parseQuery(query);
+    this.cache.beginQuery();
     return { plan: new QueryPlan(parsed.root), range: effectiveRange(parsed, this.now(), options) };
   }
 
@@ -543,17 +546,22 @@ export class LogIndex implements LogIndexApi {
   }
 
   /** Rows of one block matching the plan within `range`; null when the block is damaged (reported) or matches nothing. */
-  private matchBlock(
+  /**
+   * Calls `use` with the block's rows matching the plan within `range` (and `narrow`), while the block is in use: what
+   * it loads is counted by the block cache, and its damage is reported and isolated. Null when the block is damaged.
+   */
+  private matchBlock<T>(
     plan: QueryPlan,
     segment: Segment,
     blockIndex: number,
     range: TimeRange,
+    use: (decoded: DecodedBlock, rows: Uint8Array) => T,
     narrow?: (decoded: DecodedBlock, mask: Uint8Array) => void,
-  ): { decoded: DecodedBlock; rows: Uint8Array } | null {
+  ): T | null {
     return this.withBlock(segment, blockIndex, (decoded) => {
       const mask = rangeMask(decoded, range, narrow !== undefined);
       narrow?.(decoded, mask);
-      return { decoded, rows: plan.evaluate(segment, decoded, mask) };
+      return use(decoded, plan.evaluate(segment, decoded, mask));
     });
   }
 
