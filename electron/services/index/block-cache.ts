@@ -71,13 +71,13 @@ export class BlockCache {
   }
 }
 
+/** What a cached bitmap costs beyond its bytes: a typed array, its buffer and a map entry (roughly). */
+const BITMAP_OVERHEAD_BYTES = 160;
+
 /**
  * Least-recently-used row bitmaps of every segment of an index, bounded by their bytes. Only the bitmaps asked for are
  * kept, copied out of their block's inflated area: a block's area holds a few hundred, and a query uses a few.
  */
-/** What a cached bitmap costs beyond its bytes: a typed array, its buffer and a map entry (roughly). */
-const BITMAP_OVERHEAD_BYTES = 160;
-
 export class BitmapCache {
   private readonly entries = new Map<BlockMeta, Map<number, Uint8Array> | null>();
   private bytes = 0;
