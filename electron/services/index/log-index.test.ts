@@ -129,8 +129,9 @@ describe('LogIndex', () => {
       return decoded.mock.calls.length;
     };
     for (const query of [() => index.histogram('failed'), () => index.topValues('failed', 'zone'), () => index.search('failed', { limit: 5 })]) {
-      await query();
-      expect(await decodesOf(query)).toBeGreaterThanOrEqual(4);
+      const first = await decodesOf(query);
+      expect(first).toBeGreaterThan(0);
+      expect(await decodesOf(query)).toBe(first);
     }
     decoded.mockRestore();
     await index.close();

@@ -154,11 +154,12 @@ class UnsealedBatch {
   }
 }
 
+/** A search result before its message is read: an unsealed record, or a row of a block. */
 interface Entry {
   ts: bigint;
   order: number;
-  /** Null when the block turns out damaged (reported). */
-  hit: () => SearchHit | null;
+  record?: LogRecord;
+  sealed?: { segment: Segment; blockIndex: number; row: number };
 }
 
 const DEFAULTS = {
@@ -388,7 +389,7 @@ export class LogIndex implements LogIndexApi {
     this.unsealedItems().forEach(({ item, position }) => {
       const ts = item.record.tsNs;
       const order = ORDER_UNSEALED + position;
-      if (inRange(ts, range) && before(ts, order) && matchesRecord(plan.root, item)) results.push({ ts, order, hit: () => ({ ...item.record }) });
+      if (inRange(ts, range) && before(ts, order) && matchesRecord(plan.root, item)) results.push({ ts, order, record: item.record });
     });
     results.sort(byNewest);
     results.length = Math.min(results.length, limit);
@@ -409,7 +410,7 @@ export class LogIndex implements LogIndexApi {
             if (!rows[row]) continue;
             taken++;
             const ts = block.minTs + BigInt(decoded.tsOffset[row]);
-            results.push({ ts, order: firstOrder + row, hit: () => this.withBlock(segment, blockIndex, (current) => hitFromBlock(segment, current, row, ts)) });
+            results.push({ ts, order: firstOrder + row, sealed: { segment, blockIndex, row } });
           }
         },
         (decoded, mask) => {
@@ -424,13 +425,28 @@ export class LogIndex implements LogIndexApi {
       results.sort(byNewest);
       results.length = Math.min(results.length, limit);
     }
-    const hits: SearchHit[] = [];
-    for (const entry of results) {
-      const hit = entry.hit();
-      if (hit) hits.push(hit);
-    }
     const last = results[results.length - 1];
-    return { hits, cursor: results.length === limit && last ? `${last.ts}:${last.order}` : null };
+    return { hits: this.hitsOf(results), cursor: results.length === limit && last ? `${last.ts}:${last.order}` : null };
+  }
+
+  /** The results with their messages, read block by block (a damaged block's rows are left out, and reported). */
+  private hitsOf(results: Entry[]): SearchHit[] {
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < results.length; ) {
+      const { record, sealed } = results[i];
+      if (!sealed) {
+        hits.push({ ...record! });
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < results.length && results[end].sealed?.segment === sealed.segment && results[end].sealed?.blockIndex === sealed.blockIndex) end++;
+      const run = results.slice(i, end);
+      const blockHits = this.withBlock(sealed.segment, sealed.blockIndex, (decoded) => run.map((entry) => hitFromBlock(sealed.segment, decoded, entry.sealed!.row, entry.ts)));
+      if (blockHits) hits.push(...blockHits);
+      i = end;
+    }
+    return hits;
   }
 
   async count(query: string, options: QueryOptions = {}): Promise<number> {
