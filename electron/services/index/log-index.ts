@@ -561,7 +561,6 @@ export class LogIndex implements LogIndexApi {
     return out;
   }
 
-  /** Rows of one block matching the plan within `range`; null when the block is damaged (reported) or matches nothing. */
   /**
    * Calls `use` with the block's rows matching the plan within `range` (and `narrow`), while the block is in use: what
    * it loads is counted by the block cache, and its damage is reported and isolated. Null when the block is damaged.
