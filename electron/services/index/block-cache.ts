@@ -45,11 +45,14 @@ export class BlockCache {
     this.bytes += bytes;
     for (const [oldKey, oldEntry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
-      // entries are in order of last use, so from here on every one was used by the running query
-      const victim = oldEntry.query === this.query ? key : oldKey;
-      this.bytes -= this.entries.get(victim)!.bytes;
-      this.entries.delete(victim);
-      if (victim === key) break;
+      if (oldEntry.query === this.query) {
+        // entries are in order of last use, so every one left was used by the running query: keep them, not this one
+        this.entries.delete(key);
+        this.bytes -= bytes;
+        break;
+      }
+      this.entries.delete(oldKey);
+      this.bytes -= oldEntry.bytes;
     }
   }
 
