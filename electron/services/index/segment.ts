@@ -327,6 +327,8 @@ export class DecodedBlock {
 
   /** Rough memory held, for the block cache. */
   get heldBytes(): number {
-    return (this.messageBytes?.length ?? 0) + (this.textCache?.length ?? 0) + (this.lowerCache?.length ?? 0) + (this.fieldBytes?.length ?? 0) + (this.columns ? this.rows * (this.columns.fieldEnd ? 21 : 17) : 0);
+    const columns = this.columns;
+    const columnBytes = columns ? columns.tsOffset.byteLength + columns.stream.byteLength + columns.level.byteLength + columns.messageEnd.byteLength + (columns.fieldEnd?.byteLength ?? 0) : 0;
+    return (this.messageBytes?.length ?? 0) + (this.textCache?.length ?? 0) + (this.lowerCache?.length ?? 0) + (this.fieldBytes?.length ?? 0) + columnBytes;
   }
 }
