@@ -1,6 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal, type ITerminalOptions } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import './terminal.css';
 import { installCspSafeStyles } from './xterm-csp.js';
 import { followPageTheme, pageMonoFont } from './xterm-theme.js';
 
