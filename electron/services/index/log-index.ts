@@ -159,7 +159,7 @@ interface Entry {
   ts: bigint;
   order: number;
   record?: LogRecord;
-  sealed?: { segment: Segment; blockIndex: number; row: number };
+  sealed?: { segment: Segment; blockIndex: number; decoded: DecodedBlock; row: number };
 }
 
 const DEFAULTS = {
@@ -410,7 +410,7 @@ export class LogIndex implements LogIndexApi {
             if (!rows[row]) continue;
             taken++;
             const ts = block.minTs + BigInt(decoded.tsOffset[row]);
-            results.push({ ts, order: firstOrder + row, sealed: { segment, blockIndex, row } });
+            results.push({ ts, order: firstOrder + row, sealed: { segment, blockIndex, decoded, row } });
           }
         },
         (decoded, mask) => {
@@ -440,9 +440,9 @@ export class LogIndex implements LogIndexApi {
         continue;
       }
       let end = i + 1;
-      while (end < results.length && results[end].sealed?.segment === sealed.segment && results[end].sealed?.blockIndex === sealed.blockIndex) end++;
+      while (end < results.length && results[end].sealed?.decoded === sealed.decoded) end++;
       const run = results.slice(i, end);
-      const blockHits = this.withBlock(sealed.segment, sealed.blockIndex, (decoded) => run.map((entry) => hitFromBlock(sealed.segment, decoded, entry.sealed!.row, entry.ts)));
+      const blockHits = this.withBlock(sealed.segment, sealed.blockIndex, (decoded) => run.map((entry) => hitFromBlock(sealed.segment, decoded, entry.sealed!.row, entry.ts)), sealed.decoded);
       if (blockHits) hits.push(...blockHits);
       i = end;
     }
@@ -588,9 +588,10 @@ export class LogIndex implements LogIndexApi {
   }
 
   /** `use` on the decoded block (verified, from the cache); null when the block is damaged (reported). */
-  private withBlock<T>(segment: Segment, blockIndex: number, use: (decoded: DecodedBlock) => T): T | null {
+  /** `earlier`: the block as an earlier visit of the same query left it, so that it is not decoded again. */
+  private withBlock<T>(segment: Segment, blockIndex: number, use: (decoded: DecodedBlock) => T, earlier?: DecodedBlock): T | null {
     if (!this.verify(segment, blockIndex)) return null;
-    const decoded = this.cache.get(segment, blockIndex);
+    const decoded = earlier ?? this.cache.get(segment, blockIndex);
     try {
       const result = use(decoded);
       this.cache.settle(segment, blockIndex, decoded);
