@@ -46,6 +46,8 @@ describe('parseQuery', () => {
       ['/a(/', /invalid regex/, 0],
       ['/a/g', /unsupported regex flags/, 0],
       ['a OR', /expected a search term/, 4],
+      ['NOT', /expected a search term after NOT/, 3],
+      ['a NOT', /expected a search term after NOT/, 5],
       ['since:yesterday', /is not a time/, 0],
     ];
     for (const [query, message, position] of cases) {
@@ -61,7 +63,8 @@ describe('parseQuery', () => {
   });
 
   it('either parses or throws QuerySyntaxError for any input (property)', () => {
-    const alphabet = fc.constantFrom(...'ab -"()/*:<>=OR NOT AND level last 5m since:2026 \\ é'.split(''));
+    // single characters, and the keywords and forms whole (spelt out letter by letter they almost never occur)
+    const alphabet = fc.constantFrom(...'ab -"()/*:<>=\\é'.split(''), ' OR ', ' NOT ', ' AND ', 'NOT', 'level', 'last 5m', 'since:2026', 'device:');
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 40 }).map((chars) => chars.join('')), (input) => {
         try {

@@ -244,6 +244,8 @@ class Parser {
       return negate(this.parseUnary());
     }
     const lexeme = this.lexemes[this.at++];
+    // only a trailing NOT gets here with nothing left
+    if (!lexeme) throw new QuerySyntaxError('expected a search term after NOT', this.inputLength);
     const node = this.parsePrimary(lexeme);
     return lexeme.negated ? negate(node) : node;
   }
