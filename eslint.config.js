@@ -31,7 +31,8 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  // AssemblyScript (electron/services/index/assembly) is checked by its own compiler, asc.
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'electron/services/index/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

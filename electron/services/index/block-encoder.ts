@@ -79,6 +79,16 @@ interface GatheredBlock {
   info: BlockInfo;
 }
 
+/** Adds rows of text with non-ASCII characters, lowercased: row by row when that changes their lengths. */
+function addLowered(table: TokenTable, text: string, lengths: Uint32Array): void {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return table.addLowered(lower, lengths);
+  const rows: string[] = [];
+  let charAt = 0;
+  for (const length of lengths) rows.push(text.slice(charAt, (charAt += length)).toLowerCase());
+  table.addLowered(rows.join(''), Uint32Array.from(rows, (row) => row.length));
+}
+
 /** Gathers blocks one at a time, reusing its key table and meta buffer. */
 class BlockGatherer {
   private readonly table = new TokenTable();
@@ -98,8 +108,6 @@ class BlockGatherer {
     const minutes = new Map<number, number>();
     const baseMinute = minTs / MINUTE_NS;
     let previous = 0;
-    const lower = text.toLowerCase();
-    const sameLength = lower.length === text.length;
     const messageBytes = Buffer.from(text, 'utf8');
     const ascii = messageBytes.length === text.length;
     let charAt = 0;
@@ -135,14 +143,11 @@ class BlockGatherer {
         minuteCount = 0;
       }
       minuteCount++;
-      if (sameLength) table.addText(lower, charAt, charAt + length, row);
-      else {
-        const lowerMessage = text.slice(charAt, charAt + length).toLowerCase();
-        table.addText(lowerMessage, 0, lowerMessage.length, row);
-      }
       charAt += length;
     }
     if (minuteCount > 0) minutes.set(minute, minuteCount);
+    if (ascii) table.addAscii(messageBytes, lengths);
+    else addLowered(table, text, lengths);
     return {
       meta: Buffer.from(meta.view()),
       messages: messageBytes,

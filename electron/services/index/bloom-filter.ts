@@ -2,15 +2,15 @@
  * The bloom filters of a block, stored as 32-bit words in the segment's filter area.
  *   - BloomMatrix (the block filters, asked for every block by every query): split-block filters, where each key sets
  *     one bit in each of the 8 words of one 256-bit bucket chosen by its first hash, so a lookup reads one cache line.
- *   - RowGroupFilter (asked only in blocks that passed the first): one bloom filter per row group, bit-sliced.
+ *   - RowGroupFilter (asked only in blocks that passed the first): one bloom filter per row group, bit-sliced, with
+ *     10 bits a (word, group) entry (about 1 % false positives: a rare word's block is then read in ~1.3 of its 32
+ *     groups). Written by assembly/token-table.ts, which must place the bits as `groups` reads them.
  */
 
 const BUCKET_WORDS = 8;
 const SALTS = Int32Array.of(0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31);
 /** About 0.6 % false positives for a split-block filter. */
 const BLOCK_BLOOM_BITS_PER_KEY = 12;
-/** About 1 % false positives per group: a rare word's block is then read in ~1.3 of its 32 groups. */
-const GROUP_BLOOM_BITS_PER_KEY = 10;
 const GROUP_BLOOM_HASHES = 7;
 
 /** `hash` (a uint32) scaled to [0, n): a multiply instead of `%`, which is a floating-point op on uint32 values. */
@@ -95,25 +95,6 @@ export class BloomMatrix {
  * reads k words and their AND is the set of candidate groups.
  */
 export class RowGroupFilter {
-  private constructor(readonly words: Uint32Array) {}
-
-  /** Sized for `entries` (word, group) pairs. */
-  static sized(entries: number): RowGroupFilter {
-    return new RowGroupFilter(new Uint32Array(Math.max(1, Math.ceil((entries * GROUP_BLOOM_BITS_PER_KEY) / 32))));
-  }
-
-  add(h1: number, h2: number, group: number): void {
-    const m = this.words.length;
-    let position = scaled(h1, m);
-    const step = scaled(h2, m) | 1;
-    // position stays below m (step is at most m): a subtraction instead of groups()'s `% m`, an integer division
-    for (let k = 0; k < GROUP_BLOOM_HASHES; k++) {
-      this.words[position] |= 1 << group;
-      position += step;
-      if (position >= m) position -= m;
-    }
-  }
-
   /** The candidate groups of the key (bit g: group g) in the filter at `words[offset, offset + count)`. */
   static groups(words: Uint32Array, offset: number, count: number, h1: number, h2: number): number {
     let position = scaled(h1, count);

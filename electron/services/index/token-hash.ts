@@ -1,6 +1,7 @@
 /**
- * Two independent 32-bit hashes per key (FNV-1a and a multiplicative hash); token-table.ts computes a word's inline
- * while walking the lowercased text, the same way as hashString. Filters and postings key on the pair. Keys of a row:
+ * Two independent 32-bit hashes per key (FNV-1a and a multiplicative hash). Filters and postings key on the pair. The
+ * index writes them in WebAssembly (assembly/token-table.ts, hashing a word inline while walking the text); queries
+ * hash here. The two must agree bit for bit. Keys of a row:
  *   - each word;
  *   - each word's prefixes of PREFIX_LENGTH (bloom filter and postings) up to LONG_PREFIX_LENGTH characters
  *     (postings only), for `prefix*` queries, while they hold no digit;
@@ -14,7 +15,7 @@
 export const PREFIX_LENGTH = 3;
 export const LONG_PREFIX_LENGTH = 5;
 /** Salts keep prefix, pair and field entries apart from whole-word entries. */
-export const PREFIX_SALT = 0x9e3779b9;
+const PREFIX_SALT = 0x9e3779b9;
 const FIELD_SALT = 0x85ebca6b;
 const PAIR_SALT = 0xc2b2ae35;
 
@@ -22,14 +23,10 @@ export function hashString(text: string, salt = 0): [number, number] {
   return [hash1(text, 0, text.length, salt), hash2(text, 0, text.length, salt)];
 }
 
-/**
- * The hashes' initial states (as int32: 0x811c9dc5 would be a double and make a walk's hash state one) and
- * per-character steps, for walks that hash words inline (token-table.ts).
- */
-export const HASH1_SEED = 0x811c9dc5 | 0;
-export const HASH2_SEED = 0x27d4eb2f;
-export const hashStep1 = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
-export const hashStep2 = (h: number, c: number) => Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
+const HASH1_SEED = 0x811c9dc5;
+const HASH2_SEED = 0x27d4eb2f;
+const hashStep1 = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+const hashStep2 = (h: number, c: number) => Math.imul(h + c, 0x5bd1e995) ^ (h >>> 15);
 
 /** The first hash of `text[start, end)`. */
 function hash1(text: string, start: number, end: number, salt = 0): number {
@@ -60,8 +57,8 @@ export function pairHashes(first: readonly [number, number], second: readonly [n
   return [pairH1(first[0], second[0]), pairH2(first[1], second[1])];
 }
 
-export const pairH1 = (a: number, b: number) => (Math.imul(a ^ PAIR_SALT, 0x85ebca6b) + b) >>> 0;
-export const pairH2 = (a: number, b: number) => (Math.imul(a, 0x27d4eb2f) ^ Math.imul(b ^ PAIR_SALT, 0x165667b1)) >>> 0;
+const pairH1 = (a: number, b: number) => (Math.imul(a ^ PAIR_SALT, 0x85ebca6b) + b) >>> 0;
+const pairH2 = (a: number, b: number) => (Math.imul(a, 0x27d4eb2f) ^ Math.imul(b ^ PAIR_SALT, 0x165667b1)) >>> 0;
 
 export function fieldHashes(field: string, value: string): [number, number] {
   return hashString(`${field}\u0000${value.toLowerCase()}`, FIELD_SALT);

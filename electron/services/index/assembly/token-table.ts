@@ -1,0 +1,679 @@
+/**
+ * The key gathering of one block, in WebAssembly (AssemblyScript, built by `npm run build:wasm`); token-table.ts
+ * wraps it and documents the filters it builds. Sealing spends most of its time here: per word occurrence, two
+ * hashes per character, a table lookup and a few counters, then a bitmap bit per key. Compiled, that costs a third
+ * of what V8's optimised JavaScript did.
+ *
+ * Memory is managed by hand: each area grows (doubling, through the stub runtime's allocator, which never frees) and
+ * is reused from block to block, so the total stays within twice the largest block's needs. No object is allocated
+ * per block.
+ *
+ * The hashes and the row-group filter's layout must stay those of token-hash.ts and bloom-filter.ts, which the
+ * query side uses; the index's property test (results equal a naive scan) fails on any difference.
+ */
+
+// ------------------------------------------------------------------ hashes (token-hash.ts)
+
+const HASH1_SEED: i32 = 0x811c9dc5;
+const HASH2_SEED: i32 = 0x27d4eb2f;
+const PREFIX_SALT: i32 = 0x9e3779b9;
+const PAIR_SALT: i32 = 0xc2b2ae35;
+const PREFIX_LENGTH = 3;
+const LONG_PREFIX_LENGTH = 5;
+const GROUP_MIN_LENGTH = 4;
+const MAX_GROUPS = 32;
+
+@inline function step1(h: i32, c: i32): i32 {
+  return (h ^ c) * 0x01000193;
+}
+@inline function step2(h: i32, c: i32): i32 {
+  return ((h + c) * 0x5bd1e995) ^ <i32>(<u32>h >> 15);
+}
+@inline function pairH1(a: i32, b: i32): i32 {
+  return (a ^ PAIR_SALT) * 0x85ebca6b + b;
+}
+@inline function pairH2(a: i32, b: i32): i32 {
+  return (a * 0x27d4eb2f) ^ ((b ^ PAIR_SALT) * 0x165667b1);
+}
+@inline function repeatH1(h1: i32): i32 {
+  return (h1 ^ 0x2545f491) * 0x9e3779b1;
+}
+@inline function repeatH2(h2: i32): i32 {
+  return h2 ^ 0x4f6cdd1d;
+}
+
+/** Token characters (shared/logs/tokens.ts): ASCII letters and digits, and every code from 128 up. */
+@inline function isToken(c: i32): bool {
+  return c >= 128 || <u32>(c - 48) < 10 || <u32>((c | 32) - 97) < 26;
+}
+
+// ------------------------------------------------------------------ areas
+
+/** A growable area of memory; `fit` keeps the first `keep` bytes when it moves. */
+@unmanaged
+class Area {
+  ptr: usize = 0;
+  bytes: i32 = 0;
+
+  fit(bytes: i32, keep: i32 = 0): usize {
+    if (bytes > this.bytes) {
+      const next = max(bytes, this.bytes * 2);
+      const ptr = heap.alloc(<usize>next);
+      if (keep > 0) memory.copy(ptr, this.ptr, <usize>keep);
+      if (this.ptr != 0) heap.free(this.ptr);
+      this.ptr = ptr;
+      this.bytes = next;
+    }
+    return this.ptr;
+  }
+
+  @inline i32(index: i32): i32 {
+    return load<i32>(this.ptr + (<usize>index << 2));
+  }
+
+  @inline setI32(index: i32, value: i32): void {
+    store<i32>(this.ptr + (<usize>index << 2), value);
+  }
+}
+
+// ------------------------------------------------------------------ key sets
+
+/** Fields of a key's record: its hashes, its distinct rows and the last row counted. */
+const H1 = 0;
+const H2 = 1;
+const ROWS = 2;
+const LAST_ROW = 3;
+const KEY_STRIDE = 4;
+/** A word's record adds its prefix key ids (-1: none) and its shape: length * 2 + 1 when it holds a digit. */
+const PREFIX3 = 4;
+const PREFIX4 = 5;
+const PREFIX5 = 6;
+const SHAPE = 7;
+const WORD_STRIDE = 8;
+
+const KIND_PREFIX: u8 = 0;
+const KIND_LONG_PREFIX: u8 = 1;
+const KIND_FIELD: u8 = 2;
+const KIND_PAIR: u8 = 3;
+
+/**
+ * (h1, h2) → dense id in insertion order, with each key's record. Open addressing: a slot holds h1 beside id + 1
+ * (0: empty), so finding a key reads two cache lines.
+ */
+@unmanaged
+class KeySet {
+  size: i32 = 0;
+  capacity: i32 = 0;
+  slotCount: i32 = 0;
+  stride: i32;
+  records: Area = new Area();
+  kinds: Area = new Area();
+  slots: Area = new Area();
+
+  constructor(stride: i32) {
+    this.stride = stride;
+    this.capacity = 1024;
+    this.records.fit(1024 * stride * 4);
+    this.kinds.fit(1024);
+    this.slotCount = 2048;
+    memory.fill(this.slots.fit(2048 * 8), 0, 2048 * 8);
+  }
+
+  @inline at(id: i32, field: i32): usize {
+    return this.records.ptr + (<usize>(id * this.stride + field) << 2);
+  }
+
+  @inline get(id: i32, field: i32): i32 {
+    return load<i32>(this.at(id, field));
+  }
+
+  @inline kind(id: i32): u8 {
+    return load<u8>(this.kinds.ptr + <usize>id);
+  }
+
+  clear(): void {
+    if (this.size > 0) memory.fill(this.slots.ptr, 0, <usize>this.slotCount * 8);
+    this.size = 0;
+  }
+
+  /** The id of the key, or -1 - the free slot for it. */
+  @inline find(h1: i32, h2: i32): i32 {
+    const mask = this.slotCount - 1;
+    let slot = (h1 ^ (h2 * 0x9e3779b1)) & mask;
+    let ref = load<i32>(this.slots.ptr + (<usize>slot << 3), 4);
+    while (ref != 0) {
+      if (load<i32>(this.slots.ptr + (<usize>slot << 3)) == h1 && this.get(ref - 1, H2) == h2) return ref - 1;
+      slot = (slot + 1) & mask;
+      ref = load<i32>(this.slots.ptr + (<usize>slot << 3), 4);
+    }
+    return -1 - slot;
+  }
+
+  /** The id of the key, added (with no rows yet) when new. */
+  id(h1: i32, h2: i32, kind: u8): i32 {
+    const found = this.find(h1, h2);
+    return found >= 0 ? found : this.add(h1, h2, kind, -1 - found);
+  }
+
+  /** Adds the key at slot `free` (from find); its id. */
+  add(h1: i32, h2: i32, kind: u8, free: i32): i32 {
+    if (this.size == this.capacity) {
+      this.capacity *= 2;
+      this.records.fit(this.capacity * this.stride * 4, this.size * this.stride * 4);
+      this.kinds.fit(this.capacity, this.size);
+    }
+    let slot = free;
+    if ((this.size + 1) * 2 > this.slotCount) {
+      this.growSlots();
+      slot = this.freeSlot(h1, h2);
+    }
+    const id = this.size++;
+    const at = this.slots.ptr + (<usize>slot << 3);
+    store<i32>(at, h1);
+    store<i32>(at, id + 1, 4);
+    store<i32>(this.at(id, H1), h1);
+    store<i32>(this.at(id, H2), h2);
+    store<i32>(this.at(id, ROWS), 0);
+    store<i32>(this.at(id, LAST_ROW), -1);
+    store<u8>(this.kinds.ptr + <usize>id, kind);
+    return id;
+  }
+
+  /** Counts `row` for the key once; false when the row was already counted (the key repeats in it). */
+  @inline touch(id: i32, row: i32): bool {
+    const at = this.at(id, LAST_ROW);
+    if (load<i32>(at) == row) return false;
+    store<i32>(at, row);
+    store<i32>(this.at(id, ROWS), this.get(id, ROWS) + 1);
+    return true;
+  }
+
+  /**
+   * Writes to `out` the ids of `kind` in at least `minRows` rows, the most frequent first (equal counts: the older
+   * first), at most `limit`; their number.
+   */
+  frequent(kind: u8, minRows: i32, limit: i32, out: usize): i32 {
+    let n = 0;
+    for (let id = 0; id < this.size; id++) {
+      if (this.kind(id) != kind) continue;
+      const rows = this.get(id, ROWS);
+      if (rows < minRows || limit == 0) continue;
+      if (n == limit && this.get(load<i32>(out + (<usize>(n - 1) << 2)), ROWS) >= rows) continue;
+      let j = n < limit ? n : limit - 1;
+      while (j > 0) {
+        const before = load<i32>(out + (<usize>(j - 1) << 2));
+        if (this.get(before, ROWS) >= rows) break;
+        store<i32>(out + (<usize>j << 2), before);
+        j--;
+      }
+      store<i32>(out + (<usize>j << 2), id);
+      if (n < limit) n++;
+    }
+    return n;
+  }
+
+  private freeSlot(h1: i32, h2: i32): i32 {
+    const mask = this.slotCount - 1;
+    let slot = (h1 ^ (h2 * 0x9e3779b1)) & mask;
+    while (load<i32>(this.slots.ptr + (<usize>slot << 3), 4) != 0) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private growSlots(): void {
+    this.slotCount *= 2;
+    memory.fill(this.slots.fit(this.slotCount * 8), 0, <usize>this.slotCount * 8);
+    for (let id = 0; id < this.size; id++) {
+      const h1 = this.get(id, H1);
+      const at = this.slots.ptr + (<usize>this.freeSlot(h1, this.get(id, H2)) << 3);
+      store<i32>(at, h1);
+      store<i32>(at, id + 1, 4);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the block's state
+
+const words = new KeySet(WORD_STRIDE);
+/** Prefixes, fields and pairs. */
+const keys = new KeySet(KEY_STRIDE);
+/** The text token-table.ts writes (ASCII bytes, or lowercased UTF-16 code units) and each row's length in it. */
+const text = new Area();
+const lengths = new Area();
+/** Every word occurrence in order: word id and row. */
+const occurrenceWord = new Area();
+const occurrenceRow = new Area();
+let occurrences = 0;
+/** Rows where a word repeats: word id and row. */
+const repeatWord = new Area();
+const repeatRow = new Area();
+let repeats = 0;
+/** Scratch space and results of finish. */
+const pairOf = new Area();
+const chosen = new Area();
+const wordBitmap = new Area();
+const keyBitmap = new Area();
+const repeatBitmap = new Area();
+const entryH1 = new Area();
+const entryH2 = new Area();
+const entryTarget = new Area();
+const order = new Area();
+const postingH1 = new Area();
+const postingH2 = new Area();
+const keyOffset = new Area();
+const wordOffsets = new Area();
+const bitmaps = new Area();
+const bloomKeys = new Area();
+const lastGroup = new Area();
+const groupWords = new Area();
+let postings = 0;
+let bitmapBytes = 0;
+let bloomKeyCount = 0;
+let groupWordCount = 0;
+
+/** Where to write `units` code units of `width` bytes of text; then `rowLengths`, then addRows. */
+export function textArea(units: i32, width: i32): usize {
+  return text.fit(units * width);
+}
+
+export function rowLengths(rows: i32): usize {
+  return lengths.fit(rows * 4);
+}
+
+export function reset(): void {
+  words.clear();
+  keys.clear();
+  occurrences = 0;
+  repeats = 0;
+}
+
+/** Adds the block's rows from the text area: ASCII bytes (lowercased here). */
+export function addRows8(rows: i32): void {
+  addRows<u8>(rows);
+}
+
+/** Adds the block's rows from the text area: lowercased UTF-16 code units. */
+export function addRows16(rows: i32): void {
+  addRows<u16>(rows);
+}
+
+export function addField(h1: i32, h2: i32, row: i32): void {
+  keys.touch(keys.id(h1, h2, KIND_FIELD), row);
+}
+
+@inline function codeAt<T>(i: i32): i32 {
+  const c = <i32>load<T>(text.ptr + (<usize>i << alignof<T>()));
+  // ASCII text arrives as it is: A-Z lowered here (UTF-16 text arrives lowercased)
+  return sizeof<T>() == 1 ? c | (<i32>(<u32>(c - 65) < 26) << 5) : c;
+}
+
+function addRows<T>(rows: i32): void {
+  let start = 0;
+  for (let row = 0; row < rows; row++) {
+    const end = start + lengths.i32(row);
+    addText<T>(start, end, row);
+    start = end;
+  }
+}
+
+@inline function addText<T>(start: i32, end: i32, row: i32): void {
+  let i = start;
+  while (i < end) {
+    let c = codeAt<T>(i);
+    if (!isToken(c)) {
+      i++;
+      continue;
+    }
+    const wordStart = i;
+    let h1 = HASH1_SEED;
+    let h2 = HASH2_SEED;
+    do {
+      h1 = step1(h1, c);
+      h2 = step2(h2, c);
+      if (++i == end) break;
+      c = codeAt<T>(i);
+    } while (isToken(c));
+    let word = words.find(h1, h2);
+    if (word < 0) word = addWord<T>(h1, h2, -1 - word, wordStart, i);
+    addOccurrence(word, row);
+    i++;
+  }
+}
+
+/** Adds the word `text[start, end)` at slot `free`, with its shape and prefix keys; its id. */
+function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
+  const word = words.add(h1, h2, 0, free);
+  const length = end - start;
+  let digitAt = length;
+  for (let i = 0; i < length; i++) {
+    if (codeAt<T>(start + i) <= 57) {
+      digitAt = i;
+      break;
+    }
+  }
+  let prefix3 = -1;
+  let prefix4 = -1;
+  let prefix5 = -1;
+  // prefixes without digits only (token-hash.ts)
+  const hashed = min(min(length, digitAt), LONG_PREFIX_LENGTH);
+  let p1 = HASH1_SEED ^ PREFIX_SALT;
+  let p2 = HASH2_SEED ^ PREFIX_SALT;
+  for (let n = 1; n <= hashed; n++) {
+    const c = codeAt<T>(start + n - 1);
+    p1 = step1(p1, c);
+    p2 = step2(p2, c);
+    if (n == PREFIX_LENGTH) prefix3 = keys.id(p1, p2, KIND_PREFIX);
+    else if (n == PREFIX_LENGTH + 1) prefix4 = keys.id(p1, p2, KIND_LONG_PREFIX);
+    else if (n == LONG_PREFIX_LENGTH) prefix5 = keys.id(p1, p2, KIND_LONG_PREFIX);
+  }
+  store<i32>(words.at(word, PREFIX3), prefix3);
+  store<i32>(words.at(word, PREFIX4), prefix4);
+  store<i32>(words.at(word, PREFIX5), prefix5);
+  store<i32>(words.at(word, SHAPE), length * 2 + (digitAt < length ? 1 : 0));
+  return word;
+}
+
+@inline function addOccurrence(word: i32, row: i32): void {
+  const n = occurrences;
+  if (n * 4 == occurrenceWord.bytes) {
+    occurrenceWord.fit(n * 8 + 4096, n * 4);
+    occurrenceRow.fit(n * 8 + 4096, n * 4);
+  }
+  occurrenceWord.setI32(n, word);
+  occurrenceRow.setI32(n, row);
+  occurrences = n + 1;
+  if (!words.touch(word, row)) {
+    addRepeat(word, row);
+    return;
+  }
+  const prefix3 = words.get(word, PREFIX3);
+  if (prefix3 >= 0) {
+    keys.touch(prefix3, row);
+    const prefix4 = words.get(word, PREFIX4);
+    if (prefix4 >= 0) {
+      keys.touch(prefix4, row);
+      const prefix5 = words.get(word, PREFIX5);
+      if (prefix5 >= 0) keys.touch(prefix5, row);
+    }
+  }
+}
+
+function addRepeat(word: i32, row: i32): void {
+  if (repeats * 4 == repeatWord.bytes) {
+    repeatWord.fit(repeats * 8 + 1024, repeats * 4);
+    repeatRow.fit(repeats * 8 + 1024, repeats * 4);
+  }
+  repeatWord.setI32(repeats, word);
+  repeatRow.setI32(repeats++, row);
+}
+
+// ------------------------------------------------------------------ finish
+
+const CHOSEN = -2;
+/** Bitmap owners of an entry: a word, a key, or a word's repeat rows. */
+const TARGET_WORD = 0;
+const TARGET_KEY = 1;
+const TARGET_REPEAT = 2;
+/** Per word, in fillBitmaps: the offsets of the bitmaps of the word and of its three prefixes. */
+const TARGETS = 4;
+
+/**
+ * Builds the block's filters (token-table.ts says which); read them with the accessors below. Keys in at least
+ * `minRows` rows get bitmaps, the most frequent of each kind up to its limit.
+ */
+export function finish(rows: i32, minRows: i32, wordLimit: i32, prefixLimit: i32, longPrefixLimit: i32, pairLimit: i32): void {
+  collectPairs(minRows);
+  fillAll(wordBitmap, words.size, -1);
+  fillAll(keyBitmap, keys.size, -1);
+  fillAll(repeatBitmap, words.size, -1);
+  postings = 0;
+  const out = chosen.fit(max(max(wordLimit, prefixLimit + longPrefixLimit + pairLimit), 1) * 4);
+  const chosenWords = words.frequent(0, minRows, wordLimit, out);
+  for (let i = 0; i < chosenWords; i++) {
+    const id = load<i32>(out + (<usize>i << 2));
+    addEntry(words.get(id, H1), words.get(id, H2), TARGET_WORD, id);
+    wordBitmap.setI32(id, CHOSEN);
+  }
+  let chosenKeys = keys.frequent(KIND_PREFIX, minRows, prefixLimit, out);
+  chosenKeys += keys.frequent(KIND_LONG_PREFIX, minRows, longPrefixLimit, out + (<usize>chosenKeys << 2));
+  chosenKeys += keys.frequent(KIND_PAIR, minRows, pairLimit, out + (<usize>chosenKeys << 2));
+  for (let i = 0; i < chosenKeys; i++) {
+    const id = load<i32>(out + (<usize>i << 2));
+    addEntry(keys.get(id, H1), keys.get(id, H2), TARGET_KEY, id);
+  }
+  for (let i = 0; i < repeats; i++) {
+    const word = repeatWord.i32(i);
+    if (wordBitmap.i32(word) == CHOSEN && repeatBitmap.i32(word) == -1) {
+      repeatBitmap.setI32(word, CHOSEN);
+      addEntry(repeatH1(words.get(word, H1)), repeatH2(words.get(word, H2)), TARGET_REPEAT, word);
+    }
+  }
+  sortEntries();
+  const bytes = (rows + 7) >> 3;
+  fillBitmaps(bytes);
+  for (let i = 0; i < repeats; i++) {
+    const index = repeatBitmap.i32(repeatWord.i32(i));
+    const row = repeatRow.i32(i);
+    if (index >= 0) setBit(bitmaps.ptr + <usize>(index * bytes), row);
+  }
+  fillBloomKeys();
+  fillGroupFilter(rows);
+}
+
+export function postingCount(): i32 {
+  return postings;
+}
+export function postingH1s(): usize {
+  return postingH1.ptr;
+}
+export function postingH2s(): usize {
+  return postingH2.ptr;
+}
+export function bitmapArea(): usize {
+  return bitmaps.ptr;
+}
+export function bitmapLength(): i32 {
+  return bitmapBytes;
+}
+export function bloomKeyArea(): usize {
+  return bloomKeys.ptr;
+}
+export function bloomKeyLength(): i32 {
+  return bloomKeyCount;
+}
+export function groupFilterArea(): usize {
+  return groupWords.ptr;
+}
+export function groupFilterLength(): i32 {
+  return groupWordCount;
+}
+
+function fillAll(area: Area, count: i32, value: i32): void {
+  area.fit(max(count, 1) * 4);
+  for (let i = 0; i < count; i++) area.setI32(i, value);
+}
+
+@inline function setBit(bitmap: usize, row: i32): void {
+  const at = bitmap + <usize>(row >> 3);
+  store<u8>(at, <u8>(<i32>load<u8>(at) | (<i32>1 << (row & 7))));
+}
+
+function addEntry(h1: i32, h2: i32, target: i32, id: i32): void {
+  const n = postings++;
+  entryH1.fit(postings * 4, n * 4);
+  entryH2.fit(postings * 4, n * 4);
+  entryTarget.fit(postings * 8, n * 8);
+  entryH1.setI32(n, h1);
+  entryH2.setI32(n, h2);
+  entryTarget.setI32(2 * n, target);
+  entryTarget.setI32(2 * n + 1, id);
+}
+
+/** Entry a sorts before entry b: by h1, then h2 (unsigned), then as added. */
+@inline function before(a: i32, b: i32): bool {
+  const a1 = <u32>entryH1.i32(a);
+  const b1 = <u32>entryH1.i32(b);
+  if (a1 != b1) return a1 < b1;
+  const a2 = <u32>entryH2.i32(a);
+  const b2 = <u32>entryH2.i32(b);
+  return a2 != b2 ? a2 < b2 : a < b;
+}
+
+/** The postings' keys in order, and each entry's bitmap index written to its owner's table. */
+function sortEntries(): void {
+  const n = postings;
+  order.fit(max(n, 1) * 4);
+  // insertion sort: a few hundred entries per block
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    while (j > 0 && before(i, order.i32(j - 1))) {
+      order.setI32(j, order.i32(j - 1));
+      j--;
+    }
+    order.setI32(j, i);
+  }
+  postingH1.fit(max(n, 1) * 4);
+  postingH2.fit(max(n, 1) * 4);
+  for (let index = 0; index < n; index++) {
+    const from = order.i32(index);
+    postingH1.setI32(index, entryH1.i32(from));
+    postingH2.setI32(index, entryH2.i32(from));
+    const target = entryTarget.i32(2 * from);
+    const table = target == TARGET_WORD ? wordBitmap : target == TARGET_KEY ? keyBitmap : repeatBitmap;
+    table.setI32(entryTarget.i32(2 * from + 1), index);
+  }
+}
+
+/**
+ * Pair keys of adjacent words without digits, both in at least `minRows` rows (no other pair can reach it); the
+ * pair key id of each occurrence that ends such a pair, else -1.
+ */
+function collectPairs(minRows: i32): void {
+  pairOf.fit(max(occurrences, 1) * 4);
+  if (occurrences > 0) pairOf.setI32(0, -1);
+  for (let i = 1; i < occurrences; i++) {
+    pairOf.setI32(i, -1);
+    const row = occurrenceRow.i32(i);
+    if (occurrenceRow.i32(i - 1) != row) continue;
+    const first = occurrenceWord.i32(i - 1);
+    const second = occurrenceWord.i32(i);
+    if (!pairable(first, minRows) || !pairable(second, minRows)) continue;
+    const id = keys.id(pairH1(words.get(first, H1), words.get(second, H1)), pairH2(words.get(first, H2), words.get(second, H2)), KIND_PAIR);
+    keys.touch(id, row);
+    pairOf.setI32(i, id);
+  }
+}
+
+@inline function pairable(word: i32, minRows: i32): bool {
+  return (words.get(word, SHAPE) & 1) == 0 && words.get(word, ROWS) >= minRows;
+}
+
+/**
+ * The bitmaps of the entries, from the occurrences. Keys without a bitmap write to a spare one past the end, so that
+ * each occurrence is five unconditional writes.
+ */
+function fillBitmaps(bytes: i32): void {
+  const spare = bytes * postings;
+  bitmapBytes = spare;
+  memory.fill(bitmaps.fit(spare + bytes), 0, <usize>(spare + bytes));
+  // by key id + 1, so that -1 (no key) finds the spare
+  keyOffset.fit((keys.size + 1) * 4);
+  keyOffset.setI32(0, spare);
+  for (let id = 0; id < keys.size; id++) {
+    const index = keyBitmap.i32(id);
+    keyOffset.setI32(id + 1, index >= 0 ? index * bytes : spare);
+  }
+  wordOffsets.fit(max(words.size, 1) * TARGETS * 4);
+  for (let word = 0; word < words.size; word++) {
+    const base = word * TARGETS;
+    const index = wordBitmap.i32(word);
+    wordOffsets.setI32(base, index >= 0 ? index * bytes : spare);
+    wordOffsets.setI32(base + 1, keyOffset.i32(words.get(word, PREFIX3) + 1));
+    wordOffsets.setI32(base + 2, keyOffset.i32(words.get(word, PREFIX4) + 1));
+    wordOffsets.setI32(base + 3, keyOffset.i32(words.get(word, PREFIX5) + 1));
+  }
+  const area = bitmaps.ptr;
+  for (let i = 0; i < occurrences; i++) {
+    const row = occurrenceRow.i32(i);
+    const base = occurrenceWord.i32(i) * TARGETS;
+    setBit(area + <usize>wordOffsets.i32(base), row);
+    setBit(area + <usize>wordOffsets.i32(base + 1), row);
+    setBit(area + <usize>wordOffsets.i32(base + 2), row);
+    setBit(area + <usize>wordOffsets.i32(base + 3), row);
+    setBit(area + <usize>keyOffset.i32(pairOf.i32(i) + 1), row);
+  }
+}
+
+/** The bloom filter's keys, flat (h1, h2…): every word, prefix and field. */
+function fillBloomKeys(): void {
+  let count = words.size;
+  for (let id = 0; id < keys.size; id++) if (inBloom(id)) count++;
+  bloomKeys.fit(max(count, 1) * 8);
+  let at = 0;
+  for (let id = 0; id < words.size; id++) {
+    bloomKeys.setI32(at++, words.get(id, H1));
+    bloomKeys.setI32(at++, words.get(id, H2));
+  }
+  for (let id = 0; id < keys.size; id++) {
+    if (!inBloom(id)) continue;
+    bloomKeys.setI32(at++, keys.get(id, H1));
+    bloomKeys.setI32(at++, keys.get(id, H2));
+  }
+  bloomKeyCount = at;
+}
+
+@inline function inBloom(id: i32): bool {
+  const kind = keys.kind(id);
+  return kind == KIND_PREFIX || kind == KIND_FIELD;
+}
+
+// ------------------------------------------------------------------ row-group filter (bloom-filter.ts)
+
+const GROUP_BLOOM_BITS_PER_KEY = 10;
+const GROUP_BLOOM_HASHES = 7;
+
+/** `hash` scaled to [0, n), in doubles exactly as bloom-filter.ts computes it. */
+@inline function scaled(hash: i32, n: i32): i32 {
+  return <i32>Math.floor((<f64>(<u32>hash) * <f64>n) / 4294967296.0);
+}
+
+/** (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap, into the filter. */
+function fillGroupFilter(rows: i32): void {
+  const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
+  fillAll(lastGroup, words.size, -1);
+  // first pass counts the entries (the filter is sized for them), the second sets their bits
+  let entries = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      if (entries == 0) break;
+      groupWordCount = max(1, (entries * GROUP_BLOOM_BITS_PER_KEY + 31) / 32);
+      memory.fill(groupWords.fit(groupWordCount * 4), 0, <usize>groupWordCount * 4);
+      fillAll(lastGroup, words.size, -1);
+    }
+    let row = -1;
+    let group = -1;
+    for (let i = 0; i < occurrences; i++) {
+      const word = occurrenceWord.i32(i);
+      if (wordBitmap.i32(word) >= 0 || words.get(word, SHAPE) < GROUP_MIN_LENGTH * 2) continue;
+      if (occurrenceRow.i32(i) != row) {
+        row = occurrenceRow.i32(i);
+        group = row / groupRows;
+      }
+      if (lastGroup.i32(word) == group) continue;
+      lastGroup.setI32(word, group);
+      if (pass == 0) entries++;
+      else addToGroupFilter(words.get(word, H1), words.get(word, H2), group);
+    }
+  }
+  if (entries == 0) groupWordCount = 0;
+}
+
+function addToGroupFilter(h1: i32, h2: i32, group: i32): void {
+  const m = groupWordCount;
+  let position = scaled(h1, m);
+  const step = scaled(h2, m) | 1;
+  for (let k = 0; k < GROUP_BLOOM_HASHES; k++) {
+    groupWords.setI32(position, groupWords.i32(position) | (1 << group));
+    position += step;
+    if (position >= m) position -= m;
+  }
+}
