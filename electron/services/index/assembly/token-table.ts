@@ -43,9 +43,16 @@ const MAX_GROUPS = 32;
 }
 
 /** Token characters (shared/logs/tokens.ts): ASCII letters and digits, and every code from 128 up. */
-@inline function isToken(c: i32): bool {
-  return c >= 128 || <u32>(c - 48) < 10 || <u32>((c | 32) - 97) < 26;
-}
+/**
+ * Per byte of ASCII text: the code it is hashed as, lowercased, or 0 when it is no token character (token characters:
+ * shared/logs/tokens.ts, ASCII letters and digits and every code from 128 up).
+ */
+const ASCII_TOKEN_CODE = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 0, 0, 0, 0, 0, 0,
+  0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+  0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+]);
 
 // ------------------------------------------------------------------ areas
 
@@ -138,13 +145,16 @@ class KeySet {
 
   /** The id of the key, or -1 - the free slot for it. */
   @inline find(h1: i32, h2: i32): i32 {
+    const slots = this.slots.ptr;
+    const records = this.records.ptr + (H2 << 2);
+    const stride = this.stride;
     const mask = this.slotCount - 1;
     let slot = (h1 ^ (h2 * 0x9e3779b1)) & mask;
-    let ref = load<i32>(this.slots.ptr + (<usize>slot << 3), 4);
+    let ref = load<i32>(slots + (<usize>slot << 3), 4);
     while (ref != 0) {
-      if (load<i32>(this.slots.ptr + (<usize>slot << 3)) == h1 && this.get(ref - 1, H2) == h2) return ref - 1;
+      if (load<i32>(slots + (<usize>slot << 3)) == h1 && load<i32>(records + (<usize>((ref - 1) * stride) << 2)) == h2) return ref - 1;
       slot = (slot + 1) & mask;
-      ref = load<i32>(this.slots.ptr + (<usize>slot << 3), 4);
+      ref = load<i32>(slots + (<usize>slot << 3), 4);
     }
     return -1 - slot;
   }
@@ -181,10 +191,10 @@ class KeySet {
 
   /** Counts `row` for the key once; false when the row was already counted (the key repeats in it). */
   @inline touch(id: i32, row: i32): bool {
-    const at = this.at(id, LAST_ROW);
-    if (load<i32>(at) == row) return false;
-    store<i32>(at, row);
-    store<i32>(this.at(id, ROWS), this.get(id, ROWS) + 1);
+    const at = this.at(id, 0);
+    if (load<i32>(at, LAST_ROW << 2) == row) return false;
+    store<i32>(at, row, LAST_ROW << 2);
+    store<i32>(at, load<i32>(at, ROWS << 2) + 1, ROWS << 2);
     return true;
   }
 
@@ -264,6 +274,7 @@ const wordOffsets = new Area();
 const bitmaps = new Area();
 const bloomKeys = new Area();
 const lastGroup = new Area();
+const groupEntries = new Area();
 const groupWords = new Area();
 let postings = 0;
 let bitmapBytes = 0;
@@ -300,10 +311,14 @@ export function addField(h1: i32, h2: i32, row: i32): void {
   keys.touch(keys.id(h1, h2, KIND_FIELD), row);
 }
 
-@inline function codeAt<T>(i: i32): i32 {
+/**
+ * The code text[i] is hashed as, or 0 when it is no token character. ASCII text arrives as it is (lowered here),
+ * UTF-16 text lowercased.
+ */
+@inline function tokenCode<T>(i: i32): i32 {
   const c = <i32>load<T>(text.ptr + (<usize>i << alignof<T>()));
-  // ASCII text arrives as it is: A-Z lowered here (UTF-16 text arrives lowercased)
-  return sizeof<T>() == 1 ? c | (<i32>(<u32>(c - 65) < 26) << 5) : c;
+  if (c >= 128) return c;
+  return <i32>load<u8>(ASCII_TOKEN_CODE + <usize>c);
 }
 
 function addRows<T>(rows: i32): void {
@@ -318,8 +333,8 @@ function addRows<T>(rows: i32): void {
 @inline function addText<T>(start: i32, end: i32, row: i32): void {
   let i = start;
   while (i < end) {
-    let c = codeAt<T>(i);
-    if (!isToken(c)) {
+    let c = tokenCode<T>(i);
+    if (c == 0) {
       i++;
       continue;
     }
@@ -330,8 +345,8 @@ function addRows<T>(rows: i32): void {
       h1 = step1(h1, c);
       h2 = step2(h2, c);
       if (++i == end) break;
-      c = codeAt<T>(i);
-    } while (isToken(c));
+      c = tokenCode<T>(i);
+    } while (c != 0);
     let word = words.find(h1, h2);
     if (word < 0) word = addWord<T>(h1, h2, -1 - word, wordStart, i);
     addOccurrence(word, row);
@@ -345,7 +360,7 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
   const length = end - start;
   let digitAt = length;
   for (let i = 0; i < length; i++) {
-    if (codeAt<T>(start + i) <= 57) {
+    if (tokenCode<T>(start + i) <= 57) {
       digitAt = i;
       break;
     }
@@ -358,7 +373,7 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
   let p1 = HASH1_SEED ^ PREFIX_SALT;
   let p2 = HASH2_SEED ^ PREFIX_SALT;
   for (let n = 1; n <= hashed; n++) {
-    const c = codeAt<T>(start + n - 1);
+    const c = tokenCode<T>(start + n - 1);
     p1 = step1(p1, c);
     p2 = step2(p2, c);
     if (n == PREFIX_LENGTH) prefix3 = keys.id(p1, p2, KIND_PREFIX);
@@ -636,35 +651,42 @@ const GROUP_BLOOM_HASHES = 7;
   return <i32>Math.floor((<f64>(<u32>hash) * <f64>n) / 4294967296.0);
 }
 
+/** Per word in fillGroupFilter: the last row group it was entered for, or NOT_GROUPED. */
+const NOT_GROUPED = -2;
+
 /** (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap, into the filter. */
 function fillGroupFilter(rows: i32): void {
   const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
-  fillAll(lastGroup, words.size, -1);
-  // first pass counts the entries (the filter is sized for them), the second sets their bits
-  let entries = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass == 1) {
-      if (entries == 0) break;
-      groupWordCount = max(1, (entries * GROUP_BLOOM_BITS_PER_KEY + 31) / 32);
-      memory.fill(groupWords.fit(groupWordCount * 4), 0, <usize>groupWordCount * 4);
-      fillAll(lastGroup, words.size, -1);
-    }
-    let row = -1;
-    let group = -1;
-    for (let i = 0; i < occurrences; i++) {
-      const word = occurrenceWord.i32(i);
-      if (wordBitmap.i32(word) >= 0 || words.get(word, SHAPE) < GROUP_MIN_LENGTH * 2) continue;
-      if (occurrenceRow.i32(i) != row) {
-        row = occurrenceRow.i32(i);
-        group = row / groupRows;
-      }
-      if (lastGroup.i32(word) == group) continue;
-      lastGroup.setI32(word, group);
-      if (pass == 0) entries++;
-      else addToGroupFilter(words.get(word, H1), words.get(word, H2), group);
-    }
+  lastGroup.fit(max(words.size, 1) * 4);
+  for (let word = 0; word < words.size; word++) {
+    const grouped = wordBitmap.i32(word) < 0 && words.get(word, SHAPE) >= GROUP_MIN_LENGTH * 2;
+    lastGroup.setI32(word, grouped ? -1 : NOT_GROUPED);
   }
-  if (entries == 0) groupWordCount = 0;
+  // entries as (word, group) pairs; the filter is sized for their number
+  groupEntries.fit(max(occurrences, 1) * 8);
+  let entries = 0;
+  let row = -1;
+  let group = -1;
+  for (let i = 0; i < occurrences; i++) {
+    const word = occurrenceWord.i32(i);
+    const last = lastGroup.i32(word);
+    if (last == NOT_GROUPED) continue;
+    if (occurrenceRow.i32(i) != row) {
+      row = occurrenceRow.i32(i);
+      group = row / groupRows;
+    }
+    if (last == group) continue;
+    lastGroup.setI32(word, group);
+    groupEntries.setI32(2 * entries, word);
+    groupEntries.setI32(2 * entries + 1, group);
+    entries++;
+  }
+  groupWordCount = entries == 0 ? 0 : max(1, (entries * GROUP_BLOOM_BITS_PER_KEY + 31) / 32);
+  memory.fill(groupWords.fit(max(groupWordCount, 1) * 4), 0, <usize>groupWordCount * 4);
+  for (let i = 0; i < entries; i++) {
+    const word = groupEntries.i32(2 * i);
+    addToGroupFilter(words.get(word, H1), words.get(word, H2), groupEntries.i32(2 * i + 1));
+  }
 }
 
 function addToGroupFilter(h1: i32, h2: i32, group: i32): void {
