@@ -36,7 +36,11 @@ const MAX_STREAMS = 100_000;
 /** device → (pod, else unit, else source) → streams: short lists to compare against. */
 const streamsByDevice = new Map<string, Map<string, Stream[]>>();
 const streamsByKey = new Map<string, Stream>();
-let lastStream: Stream | null = null;
+/**
+ * The stream last found for a labels object: a parser gives the records of one stream one labels object. Checked
+ * against the object's fields on every use, since a caller may change them.
+ */
+let streamsByObject = new WeakMap<LogLabels, Stream>();
 
 function sameLabels(stream: Stream, labels: LogLabels): boolean {
   return (
@@ -50,15 +54,16 @@ function sameLabels(stream: Stream, labels: LogLabels): boolean {
 }
 
 function streamOf(labels: LogLabels): Stream {
-  if (lastStream !== null && sameLabels(lastStream, labels)) return lastStream;
-  const bySubKey = streamsByDevice.get(labels.device);
-  const candidates = bySubKey?.get(labels.pod ?? labels.unit ?? labels.source);
-  if (candidates !== undefined) {
-    for (const stream of candidates) {
-      if (sameLabels(stream, labels)) return (lastStream = stream);
-    }
-  }
-  return (lastStream = addStream(labels));
+  const known = streamsByObject.get(labels);
+  if (known !== undefined && sameLabels(known, labels)) return known;
+  const stream = findStream(labels) ?? addStream(labels);
+  streamsByObject.set(labels, stream);
+  return stream;
+}
+
+function findStream(labels: LogLabels): Stream | undefined {
+  const candidates = streamsByDevice.get(labels.device)?.get(labels.pod ?? labels.unit ?? labels.source);
+  return candidates?.find((stream) => sameLabels(stream, labels));
 }
 
 function addStream(labels: LogLabels): Stream {
@@ -68,6 +73,7 @@ function addStream(labels: LogLabels): Stream {
   if (streamsByKey.size >= MAX_STREAMS) {
     streamsByKey.clear();
     streamsByDevice.clear();
+    streamsByObject = new WeakMap();
   }
   const { device, source, site, unit, pod, container } = labels;
   const stream: Stream = { device, source, site, unit, pod, container, key, batch: 0, slot: 0 };
