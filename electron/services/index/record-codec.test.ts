@@ -75,6 +75,16 @@ describe('record batch codec', () => {
     expect(labelsKey({ ...pod, site: null as unknown as string })).toBe(labelsKey({ ...pod }));
   });
 
+  it('follows a labels object whose fields change between batches', () => {
+    const labels: LogLabels = { device: 'gw-1', source: 'file' };
+    const first = plain('a');
+    first.labels = labels;
+    expect(decodeRecordBatch(encodeRecordBatch([first]).payload)[0].labels).toEqual({ device: 'gw-1', source: 'file' });
+    labels.device = 'gw-2';
+    labels.unit = 'app';
+    expect(decodeRecordBatch(encodeRecordBatch([first]).payload)[0].labels).toEqual({ device: 'gw-2', source: 'file', unit: 'app' });
+  });
+
   it('lists each stream once per batch', () => {
     const records = [plain('a', 'x'), plain('b', 'y'), plain('c', 'x'), { ...plain('d', 'x'), labels: { device: 'x', source: 'file' as const } }];
     const columns = decodeBatchColumns(encodeRecordBatch(records).payload);
