@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import type { BlockEncoder } from './block-encoder.js';
+import { addTextMessages } from '../../../test/harness/seal-columns.js';
 import { allocateColumns, writeSegment, type SealColumns } from './segment-format.js';
 
 let dir: string;
@@ -36,9 +37,9 @@ function columnsOf(rows: Row[]): SealColumns {
     columns.ts[i] = ts;
     columns.stream[i] = value.stream;
     columns.level[i] = value.level;
-    columns.message[i] = value.message;
     columns.fields[i] = value.fields ? JSON.stringify(value.fields) : '';
   });
+  addTextMessages(columns, rows.map((value) => value.message));
   return columns;
 }
 

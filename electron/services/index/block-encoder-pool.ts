@@ -7,7 +7,7 @@
  * its blocks, and all later ones, are encoded on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
-import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
+import { blockInput, LocalBlockEncoder, type BlockEncoder, type EncodedBlock } from './block-encoder.js';
 import type { SealColumns } from './segment-format.js';
 import { workerEntry } from './worker-entry.js';
 
@@ -16,8 +16,11 @@ export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefine
 const THREADS = 2;
 const MAX_POSTED = 2;
 
+/** Rows [start, end) of `rows`, to encode as one block. */
 interface Job {
-  input: BlockInput;
+  rows: SealColumns;
+  start: number;
+  end: number;
   resolve: (block: EncodedBlock) => void;
   reject: (error: Error) => void;
 }
@@ -41,7 +44,9 @@ class EncoderThread {
     if (this.posted.size === 0) worker.ref();
     const id = this.nextId++;
     this.posted.set(id, job);
-    worker.postMessage({ id, input: job.input });
+    // the input's arrays are its own: moved, not copied (a lost worker's blocks are cut again from the rows)
+    const input = blockInput(job.rows, job.start, job.end, true);
+    worker.postMessage({ id, input }, [input.ts, input.stream, input.level, input.messages, input.lengths].map((array) => array.buffer as ArrayBuffer));
   }
 
   async stop(): Promise<void> {
@@ -97,7 +102,7 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
     if (this.failed) return this.local.encode(rows, start, end);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input: blockInput(rows, start, end, true), resolve, reject });
+      this.waiting.push({ rows, start, end, resolve, reject });
       this.dispatch();
     });
   }
@@ -125,7 +130,7 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     this.failed = true;
     for (const job of [...jobs, ...this.waiting.splice(0)]) {
       try {
-        job.resolve(this.local.encodeInput(job.input));
+        job.resolve(this.local.encodeInput(blockInput(job.rows, job.start, job.end, false)));
       } catch (error) {
         job.reject(error as Error);
       }

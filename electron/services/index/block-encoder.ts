@@ -32,25 +32,55 @@ export interface BlockInput {
   ts: BigInt64Array;
   stream: Uint32Array;
   level: Uint8Array;
-  /** The messages back to back, and each one's UTF-16 length. */
-  text: string;
+  /** The UTF-8 messages back to back, each one's byte length, and whether every byte is ASCII. */
+  messages: Uint8Array;
   lengths: Uint32Array;
+  ascii: boolean;
   fields: string[];
 }
 
-/** Rows [start, end) of `rows`; `copy` gives the block arrays of its own (to post to a worker), else views. */
+/**
+ * Rows [start, end) of `rows`; `copy` gives the block arrays of its own (to transfer to a worker), else views where
+ * it can.
+ */
 export function blockInput(rows: SealColumns, start: number, end: number, copy: boolean): BlockInput {
-  const messages = rows.message.slice(start, end);
-  const lengths = new Uint32Array(messages.length);
-  for (let i = 0; i < messages.length; i++) lengths[i] = messages[i].length;
+  const lengths = rows.messageLength.subarray(start, end);
   return {
     ts: copy ? rows.ts.slice(start, end) : rows.ts.subarray(start, end),
     stream: copy ? rows.stream.slice(start, end) : rows.stream.subarray(start, end),
     level: copy ? rows.level.slice(start, end) : rows.level.subarray(start, end),
-    text: messages.join(''),
-    lengths,
+    messages: blockMessages(rows, start, end, copy),
+    lengths: copy ? lengths.slice() : lengths,
+    ascii: rows.messageSource.subarray(start, end).every((source) => rows.sources[source].ascii),
     fields: rows.fields.slice(start, end),
   };
+}
+
+/**
+ * The messages of rows [start, end) back to back: one view when they lie so in one source (rows in WAL order),
+ * else copied run by run.
+ */
+function blockMessages(rows: SealColumns, start: number, end: number, copy: boolean): Uint8Array {
+  const { sources, messageSource, messageStart, messageLength } = rows;
+  const runs: Array<[source: number, from: number, to: number]> = [];
+  let total = 0;
+  for (let row = start; row < end; row++) {
+    const source = messageSource[row];
+    const from = messageStart[row];
+    const to = from + messageLength[row];
+    total += to - from;
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[0] === source && last[2] === from) last[2] = to;
+    else runs.push([source, from, to]);
+  }
+  if (runs.length === 1 && !copy) return sources[runs[0][0]].bytes.subarray(runs[0][1], runs[0][2]);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const [source, from, to] of runs) {
+    out.set(sources[source].bytes.subarray(from, to), at);
+    at += to - from;
+  }
+  return out;
 }
 
 type BlockInfo = Pick<BlockMeta, 'rows' | 'minTs' | 'maxTs' | 'levelMask' | 'ascii' | 'hasFields' | 'streams' | 'minutes'>;
@@ -73,19 +103,17 @@ export interface EncodedBlock {
 /** A block before compression. */
 interface GatheredBlock {
   meta: Buffer;
-  messages: Buffer;
+  messages: Uint8Array;
   fields: Buffer | null;
   filters: BlockFilters;
   info: BlockInfo;
 }
 
-/** Adds rows of text with non-ASCII characters, lowercased: row by row when that changes their lengths. */
-function addLowered(table: TokenTable, text: string, lengths: Uint32Array): void {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return table.addLowered(lower, lengths);
-  const rows: string[] = [];
-  let charAt = 0;
-  for (const length of lengths) rows.push(text.slice(charAt, (charAt += length)).toLowerCase());
+/** Adds rows of UTF-8 text with non-ASCII characters, each lowercased. */
+function addLowered(table: TokenTable, messages: Uint8Array, lengths: Uint32Array): void {
+  const bytes = Buffer.from(messages.buffer, messages.byteOffset, messages.byteLength);
+  let at = 0;
+  const rows = Array.from(lengths, (length) => bytes.toString('utf8', at, (at += length)).toLowerCase());
   table.addLowered(rows.join(''), Uint32Array.from(rows, (row) => row.length));
 }
 
@@ -96,7 +124,7 @@ class BlockGatherer {
 
   gather(input: BlockInput): GatheredBlock {
     const { table, meta } = this;
-    const { ts, text, lengths } = input;
+    const { ts, messages, lengths, ascii } = input;
     const count = ts.length;
     const minTs = ts[0];
     const fields = new ByteWriter(1024);
@@ -108,9 +136,6 @@ class BlockGatherer {
     const minutes = new Map<number, number>();
     const baseMinute = minTs / MINUTE_NS;
     let previous = 0;
-    const messageBytes = Buffer.from(text, 'utf8');
-    const ascii = messageBytes.length === text.length;
-    let charAt = 0;
     let minuteEnd = -1n;
     let minute = -1;
     let minuteCount = 0;
@@ -121,8 +146,7 @@ class BlockGatherer {
       previous = offset;
       meta.varint(input.stream[row]);
       meta.u8(input.level[row]);
-      const length = lengths[row];
-      meta.varint(ascii ? length : Buffer.byteLength(text.slice(charAt, charAt + length), 'utf8'));
+      meta.varint(lengths[row]);
       const fieldJson = input.fields[row];
       if (fieldJson) {
         hasFields = true;
@@ -143,14 +167,13 @@ class BlockGatherer {
         minuteCount = 0;
       }
       minuteCount++;
-      charAt += length;
     }
     if (minuteCount > 0) minutes.set(minute, minuteCount);
-    if (ascii) table.addAscii(messageBytes, lengths);
-    else addLowered(table, text, lengths);
+    if (ascii) table.addAscii(messages, lengths);
+    else addLowered(table, messages, lengths);
     return {
       meta: Buffer.from(meta.view()),
-      messages: messageBytes,
+      messages,
       fields: hasFields ? Buffer.from(fields.view()) : null,
       filters: table.finish(count, Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)), POSTINGS_PER_BLOCK),
       info: { rows: count, minTs, maxTs: ts[count - 1], levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() },

@@ -102,11 +102,15 @@ export class ByteReader {
     return out;
   }
 
-  string(): string {
-    const length = this.u32();
-    if (this.offset + length > this.buffer.length) throw new RangeError('truncated string');
-    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+  /** The next `length` bytes, as a view. */
+  bytes(length: number): Buffer {
+    if (this.offset + length > this.buffer.length) throw new RangeError('truncated bytes');
+    const value = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     return value;
+  }
+
+  string(): string {
+    return this.bytes(this.u32()).toString('utf8');
   }
 }

@@ -28,7 +28,7 @@ import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, blockInside, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
 import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
-import { allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
+import { addMessageSource, allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
 import { sealBatches } from './seal.js';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
@@ -745,12 +745,13 @@ export class LogIndex implements LogIndexApi {
         });
         segment.footer.blocks.forEach((block, blockIndex) => {
           const decoded = segment.block(blockIndex);
+          const ends = decoded.messageOffsets();
+          addMessageSource(columns, at, { bytes: decoded.messages(), ascii: block.ascii }, ends.subarray(1).map((end, row) => end - ends[row]));
           for (let row = 0; row < block.rows; row++, at++) {
             const fields = decoded.fields(row);
             columns.ts[at] = block.minTs + BigInt(decoded.tsOffset[row]);
             columns.stream[at] = remap[decoded.stream[row]];
             columns.level[at] = decoded.level[row];
-            columns.message[at] = decoded.message(row);
             columns.fields[at] = fields ? JSON.stringify(fields) : '';
           }
         });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { addTextMessages } from '../../../test/harness/seal-columns.js';
 import { allocateColumns, writeSegment } from './segment-format.js';
 import { Segment } from './segment.js';
 import { QueryPlan } from './block-eval.js';
@@ -31,11 +32,11 @@ const repetitive = messageOf(['a', 'b', 'c', 'abc'], 10);
 /** Writes the messages as one segment of `blockRows`-row blocks, in this order. */
 async function segmentOf(messages: string[], blockRows = BLOCK_ROWS): Promise<Segment> {
   const columns = allocateColumns(messages.length);
-  messages.forEach((text, row) => {
+  messages.forEach((_text, row) => {
     columns.ts[row] = 1_000_000_000n + BigInt(row);
-    columns.message[row] = text;
     columns.fields[row] = '';
   });
+  addTextMessages(columns, messages);
   const path = join(dir, `seg-${run++}.fks`);
   await writeSegment(path, { id: run, walGeneration: 0, replaces: [], streams: [labelsKey({ device: 'gw', source: 'file' })] }, columns, { blockRows });
   return Segment.open(path);

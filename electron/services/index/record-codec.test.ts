@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LEVELS, SOURCE_KINDS, type Level, type LogLabels, type LogRecord } from '../../../shared/logs/record.js';
-import { decodeBatchColumns, decodeRecordBatch, encodeRecordBatch, labelsFromKey, labelsKey } from './record-codec.js';
+import { decodeRecordBatch, encodeRecordBatch, labelsFromKey, labelsKey, readBatch } from './record-codec.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => Buffer.from(s, 'utf8').toString('utf8') === s);
 const labels: fc.Arbitrary<LogLabels> = fc.record(
@@ -87,7 +87,7 @@ describe('record batch codec', () => {
 
   it('lists each stream once per batch', () => {
     const records = [plain('a', 'x'), plain('b', 'y'), plain('c', 'x'), { ...plain('d', 'x'), labels: { device: 'x', source: 'file' as const } }];
-    const columns = decodeBatchColumns(encodeRecordBatch(records).payload);
+    const columns = readBatch(encodeRecordBatch(records).payload);
     expect(columns.streamKeys.map(labelsFromKey)).toEqual([{ device: 'x', source: 'file' }, { device: 'y', source: 'file' }]);
     expect([...columns.streamOf]).toEqual([0, 1, 0, 0]);
   });

@@ -203,57 +203,71 @@ function writeString(out: Buffer, value: string, at: number): number {
   return at + 4 + written;
 }
 
-/** A decoded batch, column by column (messages are slices of one string). */
-export interface BatchColumns {
+/** A batch's columns as stored, its messages still UTF-8. */
+export interface StoredBatch {
   ts: BigInt64Array;
   levels: Uint8Array;
   streamKeys: string[];
   streamOf: Uint32Array;
-  messages: string[];
+  /** The messages back to back, and each one's UTF-16 length. */
+  messageBytes: Buffer;
+  messageChars: Uint32Array;
   /** JSON of each record's fields, '' when none. */
   fields: string[];
 }
 
-export function decodeBatchColumns(bytes: Buffer): BatchColumns {
+export function readBatch(bytes: Buffer): StoredBatch {
   if (bytes.length > 0 && bytes[0] !== BATCH_VERSION) throw new BatchVersionError(`unknown record batch version ${bytes[0]}`);
   const reader = new ByteReader(bytes);
   if (reader.u32() !== BATCH_VERSION) throw new Error('corrupt record batch: bad header');
   const n = reader.u32();
   const ts = new BigInt64Array(reader.copy(n * 8).buffer);
-  const messageLengths = new Uint32Array(reader.copy(n * 4).buffer);
+  const messageChars = new Uint32Array(reader.copy(n * 4).buffer);
   const streamOf = new Uint32Array(reader.copy(n * 4).buffer);
   const levels = reader.copy(n);
   const streamCount = reader.u32();
   const streamKeys: string[] = [];
   for (let i = 0; i < streamCount; i++) streamKeys.push(reader.string());
-  const allMessages = reader.string();
+  const messageBytes = reader.bytes(reader.u32());
   const fieldCount = reader.u32();
   const fieldRows = new Uint32Array(reader.copy(fieldCount * 4).buffer);
   const fieldLengths = new Uint32Array(reader.copy(fieldCount * 4).buffer);
   const allFields = reader.string();
   if (reader.offset !== bytes.length) throw new Error('corrupt record batch: trailing bytes');
-  const messages = new Array<string>(n);
-  let messageAt = 0;
-  for (let i = 0; i < n; i++) {
-    if (levels[i] >= LEVELS.length || streamOf[i] >= streamCount) throw new Error('corrupt record batch');
-    messages[i] = allMessages.slice(messageAt, (messageAt += messageLengths[i]));
-  }
+  for (let i = 0; i < n; i++) if (levels[i] >= LEVELS.length || streamOf[i] >= streamCount) throw new Error('corrupt record batch');
   const fields = new Array<string>(n).fill('');
   let fieldAt = 0;
   for (let i = 0; i < fieldCount; i++) {
     if (fieldRows[i] >= n) throw new Error('corrupt record batch');
     fields[fieldRows[i]] = allFields.slice(fieldAt, (fieldAt += fieldLengths[i]));
   }
-  if (messageAt !== allMessages.length || fieldAt !== allFields.length) throw new Error('corrupt record batch');
-  return { ts, levels, streamKeys, streamOf, messages, fields };
+  if (fieldAt !== allFields.length) throw new Error('corrupt record batch');
+  return { ts, levels, streamKeys, streamOf, messageBytes, messageChars, fields };
+}
+
+/** Each message's UTF-8 length, and whether all are ASCII (then the lengths are the UTF-16 ones). */
+export function messageByteLengths(batch: StoredBatch): { lengths: Uint32Array; ascii: boolean } {
+  const chars = batch.messageChars.reduce((sum, length) => sum + length, 0);
+  if (batch.messageBytes.length === chars) return { lengths: batch.messageChars, ascii: true };
+  const lengths = new Uint32Array(batch.messageChars.length);
+  decodeMessages(batch).forEach((message, i) => (lengths[i] = Buffer.byteLength(message, 'utf8')));
+  return { lengths, ascii: false };
+}
+
+function decodeMessages(batch: StoredBatch): string[] {
+  const all = batch.messageBytes.toString('utf8');
+  let at = 0;
+  const messages = Array.from(batch.messageChars, (length) => all.slice(at, (at += length)));
+  if (at !== all.length) throw new Error('corrupt record batch');
+  return messages;
 }
 
 export function decodeRecordBatch(bytes: Buffer): LogRecord[] {
-  const columns = decodeBatchColumns(bytes);
-  const labels = columns.streamKeys.map(labelsFromKey);
-  return columns.messages.map((message, i) => {
-    const record: LogRecord = { tsNs: columns.ts[i], labels: labels[columns.streamOf[i]], level: LEVELS[columns.levels[i]], message };
-    if (columns.fields[i]) record.fields = JSON.parse(columns.fields[i]) as Record<string, string>;
+  const batch = readBatch(bytes);
+  const labels = batch.streamKeys.map(labelsFromKey);
+  return decodeMessages(batch).map((message, i) => {
+    const record: LogRecord = { tsNs: batch.ts[i], labels: labels[batch.streamOf[i]], level: LEVELS[batch.levels[i]], message };
+    if (batch.fields[i]) record.fields = JSON.parse(batch.fields[i]) as Record<string, string>;
     return record;
   });
 }

@@ -1,15 +1,18 @@
 /** Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. */
-import { decodeBatchColumns } from './record-codec.js';
+import { messageByteLengths, readBatch } from './record-codec.js';
 import type { BlockEncoder } from './block-encoder.js';
-import { allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
+import { addMessageSource, allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
 
-/** The rows of the batches as columns sorted by time, with the segment's stream list. */
+/**
+ * The rows of the batches as columns sorted by time, with the segment's stream list. Messages stay the batches'
+ * UTF-8 bytes: blocks are cut from them as they are.
+ */
 function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; streams: string[] } {
-  const decoded = payloads.map(decodeBatchColumns);
+  const batches = payloads.map(readBatch);
   const streams = new Map<string, number>();
-  const columns = allocateColumns(decoded.reduce((sum, batch) => sum + batch.messages.length, 0));
+  const columns = allocateColumns(batches.reduce((sum, batch) => sum + batch.ts.length, 0));
   let row = 0;
-  for (const batch of decoded) {
+  for (const batch of batches) {
     const remap = batch.streamKeys.map((key) => {
       let stream = streams.get(key);
       if (stream === undefined) streams.set(key, (stream = streams.size));
@@ -17,9 +20,10 @@ function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; 
     });
     columns.ts.set(batch.ts, row);
     columns.level.set(batch.levels, row);
-    for (let i = 0; i < batch.messages.length; i++, row++) {
+    const { lengths, ascii } = messageByteLengths(batch);
+    addMessageSource(columns, row, { bytes: batch.messageBytes, ascii }, lengths);
+    for (let i = 0; i < batch.ts.length; i++, row++) {
       columns.stream[row] = remap[batch.streamOf[i]];
-      columns.message[row] = batch.messages[i];
       columns.fields[row] = batch.fields[i];
     }
   }

@@ -33,19 +33,51 @@ export const BLOCK_MESSAGE_BYTES = 512 * 1024;
 export const MAX_BLOCK_SPAN_NS = 2n ** 52n;
 const DEFLATE = { level: 1 };
 
+/** UTF-8 message bytes that rows to seal point into: a WAL batch's messages, or a block's message column. */
+export interface MessageSource {
+  bytes: Uint8Array;
+  /** Every byte is below 0x80. */
+  ascii: boolean;
+}
+
 /** Rows to seal, column by column, sorted by time. */
 export interface SealColumns {
   ts: BigInt64Array;
   /** Index into the segment's stream list. */
   stream: Uint32Array;
   level: Uint8Array;
-  message: string[];
+  /** Row i's message: messageLength[i] bytes at messageStart[i] in sources[messageSource[i]]. */
+  sources: MessageSource[];
+  messageSource: Uint32Array;
+  messageStart: Uint32Array;
+  messageLength: Uint32Array;
   /** JSON of the structured fields, '' when none. */
   fields: string[];
 }
 
 export function allocateColumns(rows: number): SealColumns {
-  return { ts: new BigInt64Array(rows), stream: new Uint32Array(rows), level: new Uint8Array(rows), message: new Array<string>(rows), fields: new Array<string>(rows) };
+  return {
+    ts: new BigInt64Array(rows),
+    stream: new Uint32Array(rows),
+    level: new Uint8Array(rows),
+    sources: [],
+    messageSource: new Uint32Array(rows),
+    messageStart: new Uint32Array(rows),
+    messageLength: new Uint32Array(rows),
+    fields: new Array<string>(rows),
+  };
+}
+
+/** Points rows [row, row + lengths.length) at the messages of `source`, back to back with these byte lengths. */
+export function addMessageSource(columns: SealColumns, row: number, source: MessageSource, lengths: ArrayLike<number>): void {
+  const index = columns.sources.push(source) - 1;
+  let start = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    columns.messageSource[row + i] = index;
+    columns.messageStart[row + i] = start;
+    columns.messageLength[row + i] = lengths[i];
+    start += lengths[i];
+  }
 }
 
 /** Sorts the columns by time (stable); returns them unchanged when already sorted. */
@@ -57,11 +89,14 @@ export function sortColumns(columns: SealColumns): SealColumns {
   const order = Array.from({ length: ts.length }, (_, i) => i);
   order.sort((a, b) => (ts[a] < ts[b] ? -1 : ts[a] > ts[b] ? 1 : a - b));
   const out = allocateColumns(ts.length);
+  out.sources = columns.sources;
   order.forEach((from, to) => {
     out.ts[to] = columns.ts[from];
     out.stream[to] = columns.stream[from];
     out.level[to] = columns.level[from];
-    out.message[to] = columns.message[from];
+    out.messageSource[to] = columns.messageSource[from];
+    out.messageStart[to] = columns.messageStart[from];
+    out.messageLength[to] = columns.messageLength[from];
     out.fields[to] = columns.fields[from];
   });
   return out;
@@ -223,7 +258,7 @@ function blockEnd(rows: SealColumns, start: number, blockRows: number): number {
   let bytes = 0;
   let end = start;
   while (end < rows.ts.length && end - start < blockRows && rows.ts[end] < limitTs && bytes < BLOCK_MESSAGE_BYTES) {
-    bytes += rows.message[end].length;
+    bytes += rows.messageLength[end];
     end++;
   }
   return end;
