@@ -10,6 +10,8 @@ import { TokenTable, type BlockFilters, type PostingLimits } from './token-table
 import type { BlockMeta, SealColumns } from './segment-format.js';
 
 const MINUTE_NS = 60_000_000_000n;
+const MINUTE_NS_NUMBER = Number(MINUTE_NS);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const POSTING_MIN_FRACTION = 1 / 64;
 const POSTINGS_PER_BLOCK: PostingLimits = { words: 128, prefixes: 32, longPrefixes: 48, pairs: 96 };
 /**
@@ -109,6 +111,18 @@ interface GatheredBlock {
   info: BlockInfo;
 }
 
+/**
+ * Each row's nanoseconds after the first row, exact as a number (a block spans under 2^52 ns, MAX_BLOCK_SPAN_NS),
+ * read from the 32-bit halves: a bigint per row would be garbage to collect.
+ */
+function offsetsFrom(ts: BigInt64Array): (row: number) => number {
+  const halves = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+  const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const low0 = halves[low];
+  const high0 = halves[high];
+  return (row) => (halves[2 * row + high] - high0) * 4294967296 + (halves[2 * row + low] - low0);
+}
+
 /** Adds rows of UTF-8 text with non-ASCII characters, each lowercased. */
 function addLowered(table: TokenTable, messages: Uint8Array, lengths: Uint32Array): void {
   const bytes = Buffer.from(messages.buffer, messages.byteOffset, messages.byteLength);
@@ -134,14 +148,15 @@ class BlockGatherer {
     let hasFields = false;
     const streams = new Set<number>();
     const minutes = new Map<number, number>();
-    const baseMinute = minTs / MINUTE_NS;
+    const offsets = offsetsFrom(ts);
+    // minutes counted from minTs's minute, where minTs lies `intoMinute` ns in
+    const intoMinute = Number(minTs % MINUTE_NS);
     let previous = 0;
-    let minuteEnd = -1n;
+    let minuteEnd = -1;
     let minute = -1;
     let minuteCount = 0;
     for (let row = 0; row < count; row++) {
-      const tsNs = ts[row];
-      const offset = Number(tsNs - minTs);
+      const offset = offsets(row);
       meta.varint(offset - previous);
       previous = offset;
       meta.varint(input.stream[row]);
@@ -159,11 +174,10 @@ class BlockGatherer {
       } else meta.varint(0);
       levelMask |= 1 << input.level[row];
       streams.add(input.stream[row]);
-      if (tsNs >= minuteEnd) {
+      if (offset >= minuteEnd) {
         if (minuteCount > 0) minutes.set(minute, minuteCount);
-        const absolute = tsNs / MINUTE_NS;
-        minute = Number(absolute - baseMinute);
-        minuteEnd = (absolute + 1n) * MINUTE_NS;
+        minute = Math.floor((offset + intoMinute) / MINUTE_NS_NUMBER);
+        minuteEnd = (minute + 1) * MINUTE_NS_NUMBER - intoMinute;
         minuteCount = 0;
       }
       minuteCount++;
