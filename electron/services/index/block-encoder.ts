@@ -16,9 +16,10 @@ const POSTING_MIN_FRACTION = 1 / 64;
 const POSTINGS_PER_BLOCK: PostingLimits = { words: 128, prefixes: 32, longPrefixes: 48, pairs: 96 };
 /**
  * Meta, fields and bitmaps: level 1. Level 4 made the bitmaps 15 % smaller (0.85 bytes a row on the bench corpus,
- * 0.7 % of its index) and took half as long again.
+ * 0.7 % of its index) and took half as long again. memLevel 9 (a larger hash table) made them 1.5 % smaller and
+ * 5 % faster to compress.
  */
-const DEFLATE: ZlibOptions = { level: 1 };
+const DEFLATE: ZlibOptions = { level: 1, memLevel: 9 };
 
 /**
  * Brotli quality 1, 256 KB window: smaller and faster than deflate level 1. On the bench corpus quality 2 is 3 %
