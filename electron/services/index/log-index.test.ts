@@ -1,10 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { LogIndex, type SearchHit } from './log-index.js';
+import { SEGMENT_VERSION } from './segment-format.js';
 import { Segment } from './segment.js';
 import { LEVELS, type Level, type LogRecord } from '../../../shared/logs/record.js';
 import { parseQuery, type QueryNode } from '../../../shared/logs/query.js';
@@ -200,14 +202,28 @@ describe('LogIndex', () => {
     const footerLength = bytes.readUInt32LE(bytes.length - 16);
     const footerStart = bytes.length - 16 - footerLength;
     // format 2 stored its footer as plain JSON
-    const footer = Buffer.from(inflateRawSync(bytes.subarray(footerStart, footerStart + footerLength)).toString('utf8').replace('"version":3', '"version":2'));
+    const footer = Buffer.from(inflateRawSync(bytes.subarray(footerStart, footerStart + footerLength)).toString('utf8').replace(`"version":${SEGMENT_VERSION}`, '"version":2'));
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(footer.length, 0);
     trailer.writeUInt32LE(crc32(footer), 4);
     await writeFile(path, Buffer.concat([bytes.subarray(0, footerStart), footer, trailer, bytes.subarray(bytes.length - 8)]));
-    await expect(LogIndex.open(dir)).rejects.toThrow(/has segment format 2, this FieldKit reads format 3: move the index folder away and import the logs again/);
+    await expect(LogIndex.open(dir)).rejects.toThrow(/has segment format 2, this FieldKit reads formats 3 to 4: move the index folder away and import the logs again/);
     // the folder is not left locked
     await expect(LogIndex.open(dir)).rejects.toThrow(/segment format 2/);
+  });
+
+  it('reads an index written in segment format 3 (deflated columns and bitmaps)', async () => {
+    const fixture = fileURLToPath(new URL('../../../test/fixtures/index-format3/', import.meta.url));
+    await cp(join(fixture, 'index'), dir, { recursive: true });
+    const stored = JSON.parse(await readFile(join(fixture, 'records.json'), 'utf8')) as Array<Omit<LogRecord, 'tsNs'> & { tsNs: string }>;
+    const records = stored.map((row) => ({ ...row, tsNs: BigInt(row.tsNs) }));
+    const index = await LogIndex.open(dir);
+    try {
+      expect((await index.stats()).damage).toEqual([]);
+      await checkQueries(index, records, ['link', '"link down"', 'volt*', 'sensor:t1', 'level>=warn café', '-timeout retry', '/eth0, up/']);
+    } finally {
+      await index.close();
+    }
   });
 
   it('refuses WAL records written in an older batch format instead of dropping them', async () => {

@@ -3,8 +3,8 @@
  *
  *   "FKSEG001" | block regions… | filter area | footer | u32 footer length | u32 CRC-32 of footer | "FKSEGEND"
  *
- * A block region holds up to BLOCK_ROWS rows sorted by time, as three compressed columns (messages with brotli,
- * the others with raw deflate):
+ * A block region holds up to BLOCK_ROWS rows sorted by time, as three columns compressed with brotli (format 3
+ * deflated all but the messages, and is still read):
  *   meta:     per row varint ts delta (ns, from the previous row; the first from the block's minTs), varint stream,
  *             u8 level, varint message length, varint fields length
  *   messages: the UTF-8 messages back to back
@@ -12,7 +12,7 @@
  * Each column has its own CRC-32, so a query that needs only the meta column never reads the messages. The filter area
  * starts with the bloom matrix of all blocks (bloom-filter.ts: their words, 3-char word prefixes and field=value
  * pairs), then holds, per block (token-table.ts): the row-group filter of its rarer words; the keys (u32 h1[], then
- * u32 h2[], sorted) of its row bitmaps; the bitmaps themselves, deflated together (padded to 4 bytes). The area has
+ * u32 h2[], sorted) of its row bitmaps; the bitmaps themselves, compressed together (padded to 4 bytes). The area has
  * its own CRC.
  * The footer (deflated JSON) lists the segment's streams (label sets) and each block's offsets, time bounds, row
  * count, level mask, streams and per-minute counts: opening an index reads only footers and filter areas.
@@ -23,8 +23,12 @@ import { BloomMatrix } from './bloom-filter.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
-/** Version 3: blocked bloom filters, row-group filters, deflated footer. */
-export const SEGMENT_VERSION = 3;
+/**
+ * Version 4: block columns and bitmaps compressed with brotli. Version 3 (blocked bloom filters, row-group filters,
+ * deflated footer) deflated the meta and fields columns and the bitmaps; it is still read.
+ */
+export const SEGMENT_VERSION = 4;
+export const OLDEST_READABLE_VERSION = 3;
 export const SEGMENT_END = Buffer.from('FKSEGEND');
 export const TRAILER_BYTES = 16;
 export const BLOCK_ROWS = 2048;

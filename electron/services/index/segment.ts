@@ -10,7 +10,7 @@ import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
 import { BloomMatrix, RowGroupFilter } from './bloom-filter.js';
-import { SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
+import { OLDEST_READABLE_VERSION, SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
 
 export const DEFAULT_BITMAP_CACHE_BYTES = 64 * 1024 * 1024;
@@ -59,8 +59,10 @@ export class Segment {
       const footerRaw = readAt(fd, footerStart, footerBytes);
       if (crc32(footerRaw) !== trailer.readUInt32LE(4)) throw new SegmentDamagedError('footer checksum mismatch');
       const footer = parseFooter(footerRaw);
-      if (footer.version !== SEGMENT_VERSION) {
-        throw new SegmentVersionError(`${path} has segment format ${String(footer.version)}, this FieldKit reads format ${SEGMENT_VERSION}: move the index folder away and import the logs again`);
+      if (!(footer.version >= OLDEST_READABLE_VERSION && footer.version <= SEGMENT_VERSION)) {
+        throw new SegmentVersionError(
+          `${path} has segment format ${String(footer.version)}, this FieldKit reads formats ${OLDEST_READABLE_VERSION} to ${SEGMENT_VERSION}: move the index folder away and import the logs again`,
+        );
       }
       const filterRaw = readAt(fd, footer.filterOffset, footer.filterBytes);
       const filter = crc32(filterRaw) === footer.filterCrc ? Buffer.from(new Uint8Array(filterRaw)) : null;
@@ -141,7 +143,7 @@ export class Segment {
   /** A block's bitmaps inflated (null if they do not inflate: filters are then just not used). */
   private postingBitmaps(block: BlockMeta): Uint8Array | null {
     try {
-      const inflated = inflateRawSync(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes));
+      const inflated = this.unpack(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes), false);
       // plain Uint8Array views (not Buffers) keep the bitmap loops monomorphic
       return inflated.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length) : null;
     } catch {
@@ -172,7 +174,7 @@ export class Segment {
 
   /** A lazy reader of one block: each column is read, checked and inflated on first use. */
   block(index: number): DecodedBlock {
-    return new DecodedBlock(this.footer.blocks[index], (offset, length, crc, what, brotli) => {
+    return new DecodedBlock(this.footer.blocks[index], (offset, length, crc, what, messages) => {
       let bytes: Buffer;
       try {
         bytes = readAt(this.fd, offset, length);
@@ -181,11 +183,16 @@ export class Segment {
       }
       if (crc32(bytes) !== crc) throw new BlockDamagedError(`${what} checksum mismatch`);
       try {
-        return brotli ? brotliDecompressSync(bytes) : inflateRawSync(bytes);
+        return this.unpack(bytes, messages === true);
       } catch (error) {
         throw new BlockDamagedError(`${what} undecodable: ${(error as Error).message}`);
       }
     });
+  }
+
+  /** Decompresses a block column or a block's bitmaps: brotli, but for what format 3 deflated. */
+  private unpack(bytes: Uint8Array, messages: boolean): Buffer {
+    return messages || this.footer.version >= 4 ? brotliDecompressSync(bytes) : inflateRawSync(bytes);
   }
 
   close(): void {
@@ -204,7 +211,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return buffer;
 }
 
-type ColumnLoader = (offset: number, length: number, crc: number, what: string, brotli?: boolean) => Buffer;
+type ColumnLoader = (offset: number, length: number, crc: number, what: string, messages?: boolean) => Buffer;
 
 interface Columns {
   tsOffset: Float64Array;
