@@ -3,7 +3,7 @@
  * columns and bitmaps compressed. Each block-encoder worker (block-encoder-pool.ts) runs a LocalBlockEncoder; the
  * index's thread runs one only when a worker has failed.
  */
-import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { brotliCompressSync, crc32, constants as zlibConstants } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
@@ -85,6 +85,8 @@ export interface EncodedBlock {
   meta: Uint8Array;
   messages: Uint8Array;
   fields: Uint8Array;
+  /** CRC-32 of the compressed meta, messages and fields. */
+  crcs: [number, number, number];
   /** The keys of its bloom filter (flat h1, h2…), its row-group filter. */
   bloomKeys: Uint32Array;
   groups: Uint32Array;
@@ -194,10 +196,14 @@ class BlockGatherer {
  */
 function compressBlock(block: GatheredBlock): EncodedBlock {
   const { bloomKeys, groups, postings } = block.filters;
+  const meta = compress(block.meta);
+  const messages = compress(block.messages);
+  const fields = block.fields ? compress(block.fields) : new Uint8Array(0);
   return {
-    meta: compress(block.meta),
-    messages: compress(block.messages),
-    fields: block.fields ? compress(block.fields) : new Uint8Array(0),
+    meta,
+    messages,
+    fields,
+    crcs: [crc32(meta), crc32(messages), crc32(fields)],
     bloomKeys,
     groups,
     postingH1: postings.h1,

@@ -174,38 +174,46 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
   }
   const parts: Uint8Array[] = [SEGMENT_MAGIC];
   let offset = SEGMENT_MAGIC.length;
-  const filterParts: Uint8Array[] = [];
-  let filterLength = 0;
   const blocks: BlockMeta[] = [];
   const encoded = await Promise.all(pending);
   const bloom = BloomMatrix.build(encoded.map((block) => block.bloomKeys));
-  filterParts.push(asBytes(bloom.words));
-  filterLength += bloom.words.byteLength;
+  // the filter area, written part by part, its checksum carried along
+  const filterParts: Uint8Array[] = [];
+  let filterLength = 0;
+  let filterCrc = 0;
+  const addFilterPart = (part: Uint8Array) => {
+    // zlib's crc32 of no data at all (a null pointer: an empty array with no memory behind it) restarts at 0
+    if (part.length === 0) return;
+    filterParts.push(part);
+    filterLength += part.length;
+    filterCrc = crc32(part, filterCrc);
+  };
+  addFilterPart(asBytes(bloom.words));
   for (const block of encoded) {
-    const groups = asBytes(block.groups);
-    const keys = Buffer.concat([asBytes(block.postingH1), asBytes(block.postingH2)]);
-    const bitmaps = Buffer.alloc(Math.ceil(block.bitmaps.length / 4) * 4);
-    bitmaps.set(block.bitmaps);
+    const groupOffset = filterLength;
+    addFilterPart(asBytes(block.groups));
+    addFilterPart(asBytes(block.postingH1));
+    addFilterPart(asBytes(block.postingH2));
+    const postingsOffset = filterLength;
+    addFilterPart(block.bitmaps);
+    addFilterPart(ZERO_PADDING.subarray(0, -block.bitmaps.length & 3));
     blocks.push({
       ...block.info,
       offset,
       metaBytes: block.meta.length,
       messageBytes: block.messages.length,
       fieldBytes: block.fields.length,
-      crcs: [crc32(block.meta), crc32(block.messages), crc32(block.fields)],
+      crcs: block.crcs,
       bloomSlot: blocks.length,
-      groupOffset: filterLength,
+      groupOffset,
       groupWords: block.groups.length,
       postingKeys: block.postingH1.length,
-      postingsOffset: filterLength + groups.length + keys.length,
+      postingsOffset,
       postingsBytes: block.bitmaps.length,
     });
     parts.push(block.meta, block.messages, block.fields);
     offset += block.meta.length + block.messages.length + block.fields.length;
-    filterParts.push(groups, keys, bitmaps);
-    filterLength += groups.length + keys.length + bitmaps.length;
   }
-  const filter = Buffer.concat(filterParts);
   const count = rows.ts.length;
   const footer: SegmentFooter = {
     version: SEGMENT_VERSION,
@@ -216,20 +224,22 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
     maxTs: count > 0 ? rows.ts[count - 1] : 0n,
     blocks,
     filterOffset: offset,
-    filterBytes: filter.length,
+    filterBytes: filterLength,
     bloomBuckets: bloom.buckets,
-    filterCrc: crc32(filter),
+    filterCrc,
   };
   const footerBytes = deflateRawSync(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)), DEFLATE);
   const trailer = Buffer.alloc(TRAILER_BYTES - SEGMENT_END.length);
   trailer.writeUInt32LE(footerBytes.length, 0);
   trailer.writeUInt32LE(crc32(footerBytes), 4);
-  parts.push(filter, footerBytes, trailer, SEGMENT_END);
+  parts.push(...filterParts, footerBytes, trailer, SEGMENT_END);
   await writeFileAtomic(path, parts);
   return footer;
 }
 
 const asBytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+/** Pads a block's bitmaps to 4 bytes, so that the next block's filters stay aligned as u32 words. */
+const ZERO_PADDING = new Uint8Array(3);
 
 /** Timestamps are written as `"123n"` strings; converted field by field (a JSON reviver is much slower). */
 export function parseFooter(bytes: Buffer): SegmentFooter {
