@@ -17,9 +17,14 @@ export class ByteWriter {
   varint(value: number): void {
     this.ensure(8);
     let v = value;
-    while (v >= 0x80) {
+    // integer steps while it fits 31 bits (nearly always), floating-point ones above
+    while (v > 0x7fffffff) {
       this.buffer[this.length++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
+    }
+    while (v >= 0x80) {
+      this.buffer[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
     }
     this.buffer[this.length++] = v;
   }
