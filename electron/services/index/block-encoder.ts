@@ -31,7 +31,8 @@ export interface BlockInput {
   messages: Uint8Array;
   lengths: Uint32Array;
   ascii: boolean;
-  fields: string[];
+  /** JSON of each row's structured fields ('' when none); null when no row has any (the array would cost a copy). */
+  fields: string[] | null;
 }
 
 /**
@@ -47,8 +48,13 @@ export function blockInput(rows: SealColumns, start: number, end: number, copy: 
     messages: blockMessages(rows, start, end, copy),
     lengths: copy ? lengths.slice() : lengths,
     ascii: rows.messageSource.subarray(start, end).every((source) => rows.sources[source].ascii),
-    fields: rows.fields.slice(start, end),
+    fields: fieldsOf(rows, start, end),
   };
+}
+
+function fieldsOf(rows: SealColumns, start: number, end: number): string[] | null {
+  for (let row = start; row < end; row++) if (rows.fields[row] !== '') return rows.fields.slice(start, end);
+  return null;
 }
 
 /**
@@ -157,7 +163,7 @@ class BlockGatherer {
       meta.varint(input.stream[row]);
       meta.u8(input.level[row]);
       meta.varint(lengths[row]);
-      const fieldJson = input.fields[row];
+      const fieldJson = input.fields?.[row];
       if (fieldJson) {
         hasFields = true;
         fields.raw(fieldJson);
