@@ -43,18 +43,23 @@ export interface WalOpenResult {
 
 interface PendingFrame {
   generation: number;
-  bytes: Buffer;
+  /** The frame's header and its payload, written as they are (not copied together). */
+  parts: [Buffer, Uint8Array];
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
 export function encodeFrame(payload: Uint8Array): Buffer {
+  return Buffer.concat([frameHeader(payload), payload]);
+}
+
+/** A frame's header: its payload's length and CRC-32. */
+function frameHeader(payload: Uint8Array): Buffer {
   if (payload.length > MAX_FRAME_BYTES) throw new RangeError(`WAL frame of ${payload.length} bytes exceeds ${MAX_FRAME_BYTES}`);
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeUInt32LE(crc32(payload), 4);
-  frame.set(payload, FRAME_HEADER_BYTES);
-  return frame;
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(crc32(payload), 4);
+  return header;
 }
 
 /** Splits a file's bytes into intact frames; `validBytes` is where the first torn/corrupt frame starts. */
@@ -114,16 +119,17 @@ export class WriteAheadLog {
     return this.generation;
   }
 
+  /** Resolves once the payload is durable; it must not change until then (it is written as it is, not copied). */
   append(payload: Uint8Array): Promise<void> {
     if (this.closed) return Promise.reject(new Error('WAL is closed'));
-    let bytes: Buffer;
+    let header: Buffer;
     try {
-      bytes = encodeFrame(payload);
+      header = frameHeader(payload);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ generation: this.generation, bytes, resolve, reject });
+      this.pending.push({ generation: this.generation, parts: [header, payload], resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -170,7 +176,7 @@ export class WriteAheadLog {
       while (end < batch.length && batch[end].generation === generation) end++;
       const group = batch.slice(start, end);
       try {
-        await this.writeDurably(generation, Buffer.concat(group.map((frame) => frame.bytes)));
+        await this.writeDurably(generation, group.flatMap((frame) => frame.parts));
         for (const frame of group) frame.resolve();
       } catch (error) {
         for (const frame of group) frame.reject(error as Error);
@@ -185,12 +191,14 @@ export class WriteAheadLog {
   }
 
   /** A failed write is cut off again so that later frames never sit behind garbage. */
-  private async writeDurably(generation: number, bytes: Buffer): Promise<void> {
+  private async writeDurably(generation: number, parts: Uint8Array[]): Promise<void> {
     const file = await this.fileFor(generation);
     try {
-      await file.handle.write(bytes);
+      const { bytesWritten } = await file.handle.writev(parts);
+      const length = parts.reduce((sum, part) => sum + part.length, 0);
+      if (bytesWritten !== length) throw new Error(`short WAL write: ${bytesWritten} of ${length} bytes`);
       await file.handle.datasync();
-      file.size += bytes.length;
+      file.size += length;
     } catch (error) {
       await file.handle.truncate(file.size).catch(() => undefined);
       throw error;
