@@ -45,9 +45,8 @@ export function blockInput(rows: SealColumns, start: number, end: number, copy: 
     ts: copy ? rows.ts.slice(start, end) : rows.ts.subarray(start, end),
     stream: copy ? rows.stream.slice(start, end) : rows.stream.subarray(start, end),
     level: copy ? rows.level.slice(start, end) : rows.level.subarray(start, end),
-    messages: blockMessages(rows, start, end, copy),
+    ...blockMessages(rows, start, end, copy),
     lengths: copy ? lengths.slice() : lengths,
-    ascii: rows.messageSource.subarray(start, end).every((source) => rows.sources[source].ascii),
     fields: fieldsOf(rows, start, end),
   };
 }
@@ -58,30 +57,38 @@ function fieldsOf(rows: SealColumns, start: number, end: number): string[] | nul
 }
 
 /**
- * The messages of rows [start, end) back to back: one view when they lie so in one source (rows in WAL order),
- * else copied run by run.
+ * The messages of rows [start, end) back to back, and whether all are ASCII: one view when they lie so in one
+ * source (rows in WAL order), else copied run by run.
  */
-function blockMessages(rows: SealColumns, start: number, end: number, copy: boolean): Uint8Array {
+function blockMessages(rows: SealColumns, start: number, end: number, copy: boolean): { messages: Uint8Array; ascii: boolean } {
   const { sources, messageSource, messageStart, messageLength } = rows;
-  const runs: Array<[source: number, from: number, to: number]> = [];
+  // runs of rows back to back in one source, flat: source, from, to
+  const runs: number[] = [];
   let total = 0;
+  let source = messageSource[start];
+  let from = messageStart[start];
+  let to = from;
   for (let row = start; row < end; row++) {
-    const source = messageSource[row];
-    const from = messageStart[row];
-    const to = from + messageLength[row];
-    total += to - from;
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last[0] === source && last[2] === from) last[2] = to;
-    else runs.push([source, from, to]);
+    const at = messageStart[row];
+    if (messageSource[row] !== source || at !== to) {
+      runs.push(source, from, to);
+      source = messageSource[row];
+      from = at;
+    }
+    to = at + messageLength[row];
+    total += messageLength[row];
   }
-  if (runs.length === 1 && !copy) return sources[runs[0][0]].bytes.subarray(runs[0][1], runs[0][2]);
-  const out = new Uint8Array(total);
+  runs.push(source, from, to);
+  let ascii = true;
+  for (let i = 0; i < runs.length; i += 3) ascii &&= sources[runs[i]].ascii;
+  if (runs.length === 3 && !copy) return { messages: sources[source].bytes.subarray(from, to), ascii };
+  const messages = new Uint8Array(total);
   let at = 0;
-  for (const [source, from, to] of runs) {
-    out.set(sources[source].bytes.subarray(from, to), at);
-    at += to - from;
+  for (let i = 0; i < runs.length; i += 3) {
+    messages.set(sources[runs[i]].bytes.subarray(runs[i + 1], runs[i + 2]), at);
+    at += runs[i + 2] - runs[i + 1];
   }
-  return out;
+  return { messages, ascii };
 }
 
 type BlockInfo = Pick<BlockMeta, 'rows' | 'minTs' | 'maxTs' | 'levelMask' | 'ascii' | 'hasFields' | 'streams' | 'minutes'>;
