@@ -140,7 +140,7 @@ export class Segment {
     return -1;
   }
 
-  /** A block's bitmaps inflated (null if they do not inflate: filters are then just not used). */
+  /** A block's bitmaps decompressed (null if they do not decompress: filters are then just not used). */
   private postingBitmaps(block: BlockMeta): Uint8Array | null {
     try {
       const inflated = this.unpack(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes), false);
@@ -172,7 +172,7 @@ export class Segment {
     this.verified[index] = 1;
   }
 
-  /** A lazy reader of one block: each column is read, checked and inflated on first use. */
+  /** A lazy reader of one block: each column is read, checked and decompressed on first use. */
   block(index: number): DecodedBlock {
     return new DecodedBlock(this.footer.blocks[index], (offset, length, crc, what, messages) => {
       let bytes: Buffer;
