@@ -1,7 +1,7 @@
 /**
  * The key gathering of one block, in WebAssembly (AssemblyScript, built by `npm run build:wasm`); token-table.ts
  * wraps it and documents the filters it builds. Sealing spends most of its time here: per word occurrence, two
- * hashes per character, a table lookup and a few counters, then a bitmap bit per key. Compiled, that costs a third
+ * hashes per character, a table lookup and a few counters, then a bitmap bit per key. Compiled, that costs about 40 %
  * of what V8's optimised JavaScript did.
  *
  * Memory is managed by hand: each area grows (doubling, through the stub runtime's allocator, which never frees) and
