@@ -90,7 +90,8 @@ class EncoderThread {
 }
 
 export class ThreadedBlockEncoder implements BlockEncoder {
-  private readonly local = new LocalBlockEncoder();
+  /** The calling thread's encoder, made only once a worker has failed (its WebAssembly is compiled then). */
+  private local: LocalBlockEncoder | null = null;
   private readonly threads: EncoderThread[];
   private readonly waiting: Job[] = [];
   private failed = false;
@@ -100,7 +101,7 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   }
 
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
-    if (this.failed) return this.local.encode(rows, start, end);
+    if (this.failed) return this.localEncoder().encode(rows, start, end);
     return new Promise((resolve, reject) => {
       this.waiting.push({ rows, start, end, resolve, reject });
       this.dispatch();
@@ -110,6 +111,10 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   async close(): Promise<void> {
     this.failed = true;
     await Promise.all(this.threads.map((thread) => thread.stop()));
+  }
+
+  private localEncoder(): LocalBlockEncoder {
+    return (this.local ??= new LocalBlockEncoder());
   }
 
   /** Posts waiting blocks to the least busy thread with room, starting threads in order as they are needed. */
@@ -130,7 +135,7 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     this.failed = true;
     for (const job of [...jobs, ...this.waiting.splice(0)]) {
       try {
-        job.resolve(this.local.encodeInput(blockInput(job.rows, job.start, job.end, false)));
+        job.resolve(this.localEncoder().encodeInput(blockInput(job.rows, job.start, job.end, false)));
       } catch (error) {
         job.reject(error as Error);
       }
