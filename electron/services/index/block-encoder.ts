@@ -103,7 +103,7 @@ export interface EncodedBlock {
   /** The keys of its bloom filter (flat h1, h2…), its row-group filter. */
   bloomKeys: Uint32Array;
   groups: Uint32Array;
-  /** Its row bitmaps' keys, sorted, and the bitmaps, deflated together. */
+  /** Its row bitmaps' keys, sorted, and the bitmaps, compressed together. */
   postingH1: Uint32Array;
   postingH2: Uint32Array;
   bitmaps: Uint8Array;

@@ -587,8 +587,10 @@ export class LogIndex implements LogIndexApi {
     return counted ?? 0;
   }
 
-  /** `use` on the decoded block (verified, from the cache); null when the block is damaged (reported). */
-  /** `earlier`: the block as an earlier visit of the same query left it, so that it is not decoded again. */
+  /**
+   * `use` on the decoded block (verified, from the cache, or `earlier`: as an earlier visit of the same query left it,
+   * so that it is not decoded again); null when the block is damaged (reported).
+   */
   private withBlock<T>(segment: Segment, blockIndex: number, use: (decoded: DecodedBlock) => T, earlier?: DecodedBlock): T | null {
     if (!this.verify(segment, blockIndex)) return null;
     const decoded = earlier ?? this.cache.get(segment, blockIndex);
