@@ -79,19 +79,19 @@ const BITMAP_OVERHEAD_BYTES = 160;
 
 /**
  * Least-recently-used row bitmaps of every segment of an index, bounded by their bytes. Only the bitmaps asked for are
- * kept, copied out of their block's inflated area: a block's area holds a few hundred, and a query uses a few.
+ * kept, copied out of their block's decompressed area: a block's area holds a few hundred, and a query uses a few.
  */
 export class BitmapCache {
   private readonly entries = new Map<BlockMeta, Map<number, Uint8Array> | null>();
   private bytes = 0;
-  /** The area inflated last, for the next bitmaps of the same block (a phrase asks for several). */
+  /** The area decompressed last, for the next bitmaps of the same block (a phrase asks for several). */
   private lastBlock: BlockMeta | null = null;
   private lastArea: Uint8Array | null = null;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Bitmap `index` (of `size` bytes) of the block, from its area inflated by `inflate` when not cached. */
-  get(block: BlockMeta, index: number, size: number, inflate: () => Uint8Array | null): Uint8Array | null {
+  /** Bitmap `index` (of `size` bytes) of the block, from its area decompressed by `decompress` when not cached. */
+  get(block: BlockMeta, index: number, size: number, decompress: () => Uint8Array | null): Uint8Array | null {
     let bitmaps = this.entries.get(block);
     if (bitmaps !== undefined) {
       this.entries.delete(block);
@@ -100,7 +100,7 @@ export class BitmapCache {
       const cached = bitmaps.get(index);
       if (cached !== undefined) return cached;
     }
-    const area = this.lastBlock === block ? this.lastArea : inflate();
+    const area = this.lastBlock === block ? this.lastArea : decompress();
     this.lastBlock = block;
     this.lastArea = area;
     if (area === null) {

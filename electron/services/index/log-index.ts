@@ -46,7 +46,7 @@ export interface LogIndexOptions {
   /** Oldest segments are deleted beyond these limits (checked after each seal and on open). */
   retention?: { maxBytes?: number; maxAgeNs?: bigint };
   blockCacheBytes?: number;
-  /** Inflated row bitmaps kept for queries, across all segments. */
+  /** Decompressed row bitmaps kept for queries, across all segments. */
   bitmapCacheBytes?: number;
   /** Rows per block (tests use small blocks). */
   blockRows?: number;

@@ -116,7 +116,7 @@ export class Segment {
     return this.bitmaps.get(block, index, Math.ceil(block.rows / 8), () => this.postingBitmaps(block));
   }
 
-  /** Whether the block's key table lists the key (without inflating its bitmaps). */
+  /** Whether the block's key table lists the key (without decompressing its bitmaps). */
   keepsPosting(block: BlockMeta, h1: number, h2: number): boolean {
     return this.postingIndex(block, h1, h2) >= 0;
   }
@@ -143,9 +143,9 @@ export class Segment {
   /** A block's bitmaps decompressed (null if they do not decompress: filters are then just not used). */
   private postingBitmaps(block: BlockMeta): Uint8Array | null {
     try {
-      const inflated = this.unpack(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes), false);
+      const bitmaps = this.unpack(this.filter!.subarray(block.postingsOffset, block.postingsOffset + block.postingsBytes), false);
       // plain Uint8Array views (not Buffers) keep the bitmap loops monomorphic
-      return inflated.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length) : null;
+      return bitmaps.length === block.postingKeys * Math.ceil(block.rows / 8) ? new Uint8Array(bitmaps.buffer, bitmaps.byteOffset, bitmaps.length) : null;
     } catch {
       return null;
     }
