@@ -273,8 +273,7 @@ const keyOffset = new Area();
 const wordOffsets = new Area();
 const bitmaps = new Area();
 const bloomKeys = new Area();
-const lastGroup = new Area();
-const groupEntries = new Area();
+const groupMasks = new Area();
 const groupWords = new Area();
 let postings = 0;
 let bitmapBytes = 0;
@@ -651,50 +650,49 @@ const GROUP_BLOOM_HASHES = 7;
   return <i32>Math.floor((<f64>(<u32>hash) * <f64>n) / 4294967296.0);
 }
 
-/** Per word in fillGroupFilter: the last row group it was entered for, or NOT_GROUPED. */
-const NOT_GROUPED = -2;
-
-/** (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap, into the filter. */
+/**
+ * (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap, into the filter: per
+ * word, the mask of its groups, so that its positions are computed once. The filter is sized for the pairs.
+ */
 function fillGroupFilter(rows: i32): void {
   const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
-  lastGroup.fit(max(words.size, 1) * 4);
-  for (let word = 0; word < words.size; word++) {
-    const grouped = wordBitmap.i32(word) < 0 && words.get(word, SHAPE) >= GROUP_MIN_LENGTH * 2;
-    lastGroup.setI32(word, grouped ? -1 : NOT_GROUPED);
-  }
-  // entries as (word, group) pairs; the filter is sized for their number
-  groupEntries.fit(max(occurrences, 1) * 8);
-  let entries = 0;
+  fillAll(groupMasks, words.size, 0);
+  // pointers in locals: a store could alias an Area's field, so the loop would load them again at every step
+  const masks = groupMasks.ptr;
+  const rowAt = occurrenceRow.ptr;
+  const wordAt = occurrenceWord.ptr;
   let row = -1;
-  let group = -1;
+  let bit = 0;
   for (let i = 0; i < occurrences; i++) {
-    const word = occurrenceWord.i32(i);
-    const last = lastGroup.i32(word);
-    if (last == NOT_GROUPED) continue;
-    if (occurrenceRow.i32(i) != row) {
-      row = occurrenceRow.i32(i);
-      group = row / groupRows;
+    const at = <usize>i << 2;
+    if (load<i32>(rowAt + at) != row) {
+      row = load<i32>(rowAt + at);
+      bit = 1 << (row / groupRows);
     }
-    if (last == group) continue;
-    lastGroup.setI32(word, group);
-    groupEntries.setI32(2 * entries, word);
-    groupEntries.setI32(2 * entries + 1, group);
-    entries++;
+    const mask = masks + (<usize>load<i32>(wordAt + at) << 2);
+    store<i32>(mask, load<i32>(mask) | bit);
+  }
+  let entries = 0;
+  for (let word = 0; word < words.size; word++) {
+    if (grouped(word)) entries += popcnt(groupMasks.i32(word));
   }
   groupWordCount = entries == 0 ? 0 : max(1, (entries * GROUP_BLOOM_BITS_PER_KEY + 31) / 32);
   memory.fill(groupWords.fit(max(groupWordCount, 1) * 4), 0, <usize>groupWordCount * 4);
-  for (let i = 0; i < entries; i++) {
-    const word = groupEntries.i32(2 * i);
-    addToGroupFilter(words.get(word, H1), words.get(word, H2), groupEntries.i32(2 * i + 1));
+  for (let word = 0; word < words.size; word++) {
+    if (grouped(word)) addToGroupFilter(words.get(word, H1), words.get(word, H2), groupMasks.i32(word));
   }
 }
 
-function addToGroupFilter(h1: i32, h2: i32, group: i32): void {
+@inline function grouped(word: i32): bool {
+  return wordBitmap.i32(word) < 0 && words.get(word, SHAPE) >= GROUP_MIN_LENGTH * 2;
+}
+
+function addToGroupFilter(h1: i32, h2: i32, mask: i32): void {
   const m = groupWordCount;
   let position = scaled(h1, m);
   const step = scaled(h2, m) | 1;
   for (let k = 0; k < GROUP_BLOOM_HASHES; k++) {
-    groupWords.setI32(position, groupWords.i32(position) | (1 << group));
+    groupWords.setI32(position, groupWords.i32(position) | mask);
     position += step;
     if (position >= m) position -= m;
   }
