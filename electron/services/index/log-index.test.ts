@@ -12,6 +12,30 @@ import { LEVELS, type Level, type LogRecord } from '../../../shared/logs/record.
 import { parseQuery, type QueryNode } from '../../../shared/logs/query.js';
 import { tokenize } from '../../../shared/logs/tokens.js';
 
+/** Test seams: a segment write made to fail once released, and a count of segments encoded by seals. */
+const seams = vi.hoisted(() => ({ failNextWrite: null as Promise<void> | null, encoded: 0, onEncoded: () => {} }));
+vi.mock('../storage/atomic-file.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../storage/atomic-file.js')>();
+  const writeFileAtomic: typeof real.writeFileAtomic = async (path, data) => {
+    const failure = seams.failNextWrite;
+    if (!failure) return real.writeFileAtomic(path, data);
+    seams.failNextWrite = null;
+    await failure;
+    throw new Error('ENOSPC: no space left on device (test)');
+  };
+  return { ...real, writeFileAtomic };
+});
+vi.mock('./seal.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./seal.js')>();
+  const encodeBatches: typeof real.encodeBatches = async (...args) => {
+    const segment = await real.encodeBatches(...args);
+    seams.encoded++;
+    seams.onEncoded();
+    return segment;
+  };
+  return { ...real, encodeBatches };
+});
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fk-index-'));
@@ -124,6 +148,39 @@ describe('LogIndex', () => {
     expect(await third.count('line OR wal')).toBe(26);
     expect((await third.stats()).rows).toBe(26);
     await third.close();
+  });
+
+  it('seals rows replayed from the WAL when they hold appends back, instead of waiting for a seal that never comes', async () => {
+    const first = await LogIndex.open(dir, { sealRows: 1000 });
+    await first.append(Array.from({ length: 30 }, (_, i) => record(i, `line ${i}`)));
+    await first.close({ seal: false });
+    // 30 replayed rows are past twice sealRows, and no seal is queued for them
+    const second = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
+    await Promise.all([second.append([record(40, 'after reopen')]), second.append([record(41, 'after reopen')])]);
+    expect(await second.count('line OR reopen')).toBe(32);
+    await second.close();
+    expect((await readdir(join(dir, 'segments'))).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the WAL of a seal encoded while the seal before fails to write its segment', async () => {
+    let release!: () => void;
+    seams.failNextWrite = new Promise<void>((resolve) => (release = resolve));
+    seams.encoded = 0;
+    const secondEncoded = new Promise<void>((resolve) => (seams.onEncoded = () => seams.encoded === 2 && resolve()));
+    const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
+    await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
+    await index.append(Array.from({ length: 5 }, (_, i) => record(5 + i, `row ${5 + i}`)));
+    // the first seal's segment write is still pending when the second seal has its segment ready
+    await secondEncoded;
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(index.append([record(20, 'row 20')])).rejects.toThrow(/no space left/);
+    expect(await index.count('row')).toBe(10);
+    // no further seal: what the disk holds now must have every acknowledged record
+    await index.close({ seal: false });
+    const reopened = await LogIndex.open(dir);
+    expect(await reopened.count('row')).toBe(10);
+    await reopened.close();
   });
 
   it('counts what the histogram and top values load in its block cache, within its budget', async () => {

@@ -22,14 +22,14 @@ import type { Level, LogLabels, LogRecord, LogSink } from '../../../shared/logs/
 import { LEVELS } from '../../../shared/logs/record.js';
 import { effectiveRange, parseQuery, type QueryNode, type TimeRange } from '../../../shared/logs/query.js';
 import { fieldValue, inRange, matchesRecord, type MatchableRecord } from '../../../shared/logs/query-match.js';
-import { isAtomicTempFile, removeDurably } from '../storage/atomic-file.js';
+import { isAtomicTempFile, removeDurably, writeFileAtomic } from '../storage/atomic-file.js';
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, blockInside, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
 import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
-import { addMessageSource, allocateColumns, sortColumns, writeSegment, type BlockMeta } from './segment-format.js';
-import { sealBatches } from './seal.js';
+import { addMessageSource, allocateColumns, sortColumns, writeSegment, type BlockMeta, type EncodedSegment } from './segment-format.js';
+import { encodeBatches } from './seal.js';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
 
@@ -180,7 +180,7 @@ export class LogIndex implements LogIndexApi {
   private sealedSegmentRows = new Map<Segment, number[]>();
   private unsealed: UnsealedBatch[] = [];
   private unsealedRows = 0;
-  /** Records being written into a segment: still answered from memory until the segment is in place. */
+  /** Records being sealed into segments (at most two seals): still answered from memory until their segment is in place. */
   private sealing: UnsealedBatch[] = [];
   private unsealedChars = 0;
   /** Unsealed rows and characters not yet handed to a seal (a seal takes every WAL generation before the current). */
@@ -188,7 +188,11 @@ export class LogIndex implements LogIndexApi {
   private charsSinceRotation = 0;
   private readonly inFlight = new Map<Promise<void>, number>();
   private maintenance: Promise<void> = Promise.resolve();
+  /** The last seal's persist (its file, WAL drop, retention and merges); never rejects (errors go to maintenanceError). */
+  private persisting: Promise<void> = Promise.resolve();
   private maintenanceError: Error | null = null;
+  /** Appends held back while too many rows wait for a seal: woken when a seal takes rows, or fails. */
+  private roomWaiters: Array<() => void> = [];
   private nextSegmentId: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly subscribers = new Set<{ root: QueryNode; range: TimeRange; listener: TailListener }>();
@@ -296,7 +300,12 @@ export class LogIndex implements LogIndexApi {
     if (this.maintenanceError) throw this.maintenanceError;
     if (records.length === 0) return;
     const batch = encodeRecordBatch(records);
-    if (this.unsealedRows >= this.options.sealRows * 2) await this.maintenance;
+    while (this.unsealedRows >= this.options.sealRows * 2) {
+      if (this.maintenanceError) throw this.maintenanceError;
+      // rows replayed from the WAL at open have no seal yet; every other row past the limit has one queued
+      if (this.rowsSinceRotation >= this.options.sealRows) this.scheduleSeal();
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    }
     const generation = this.wal.currentGeneration;
     const durable = this.wal.append(batch.payload);
     this.inFlight.set(durable, generation);
@@ -315,7 +324,7 @@ export class LogIndex implements LogIndexApi {
   async flush(): Promise<void> {
     await Promise.all(this.inFlight.keys());
     if (this.unsealedRows > 0) this.scheduleSeal();
-    await this.maintenance;
+    await this.settled();
     if (this.maintenanceError) throw this.maintenanceError;
   }
 
@@ -326,7 +335,7 @@ export class LogIndex implements LogIndexApi {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     await Promise.all(this.inFlight.keys());
     if (this.unsealedRows > 0 && options.seal !== false) this.scheduleSeal();
-    await this.maintenance;
+    await this.settled();
     await this.encoder.close();
     await this.closeFiles();
     await this.lock.release();
@@ -671,44 +680,85 @@ export class LogIndex implements LogIndexApi {
     this.enqueue(() => this.seal(generation));
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    this.maintenance = this.maintenance.then(task).catch((error: Error) => {
-      this.maintenanceError = error;
-    });
+  /** Once every scheduled seal's segment is in place. */
+  private async settled(): Promise<void> {
+    await this.maintenance;
+    await this.persisting;
   }
 
-  /** Writes every record of WAL generations ≤ `generation` into a new segment, then drops those WAL files. */
+  private enqueue(task: () => Promise<void>): void {
+    this.maintenance = this.maintenance
+      .then(task)
+      .catch((error: Error) => {
+        this.maintenanceError = error;
+      })
+      .finally(() => this.wakeAppends());
+  }
+
+  private wakeAppends(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Encodes every record of WAL generations ≤ `generation` into a segment, then hands the file to `persist` once the
+   * seal before is in place. Returning then lets the next seal encode while this one writes and syncs its file.
+   */
   private async seal(generation: number): Promise<void> {
     const waiting = [...this.inFlight].filter(([, gen]) => gen <= generation).map(([promise]) => promise);
     await Promise.allSettled(waiting);
     const take = this.unsealed.filter((batch) => batch.generation <= generation);
     if (take.length === 0) return;
     this.unsealed = this.unsealed.filter((batch) => batch.generation > generation);
+    this.countUnsealed();
+    this.wakeAppends();
+    this.sealing.push(...take);
+    const { id, path } = this.nextSegment();
+    let segment: EncodedSegment;
+    try {
+      segment = await encodeBatches({ id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), { blockRows: this.options.blockRows, encoder: this.encoder });
+      await this.persisting;
+      if (this.maintenanceError) throw this.maintenanceError;
+    } catch (error) {
+      this.unseal(take);
+      throw error;
+    }
+    this.persisting = this.persist(path, segment.parts, take, generation).catch((error: Error) => {
+      this.maintenanceError = error;
+    });
+  }
+
+  /** Writes a sealed segment and puts it in place of its records, then drops their WAL files. */
+  private async persist(path: string, parts: Uint8Array[], take: UnsealedBatch[], generation: number): Promise<void> {
+    try {
+      await writeFileAtomic(path, parts);
+      this.adopt(path);
+    } catch (error) {
+      // still in the WAL and answered from memory; the next open retries
+      this.unseal(take);
+      throw error;
+    }
+    this.sealing = this.sealing.filter((batch) => !take.includes(batch));
+    await this.wal.dropThrough(generation);
+    await this.applyRetention();
+    await this.mergeSmallSegments();
+  }
+
+  /** Gives the batches of a failed seal back to the unsealed records, in WAL order. */
+  private unseal(take: UnsealedBatch[]): void {
+    this.sealing = this.sealing.filter((batch) => !take.includes(batch));
+    this.unsealed = [...take, ...this.unsealed].sort((a, b) => a.generation - b.generation);
+    this.countUnsealed();
+  }
+
+  private countUnsealed(): void {
     this.unsealedRows = 0;
     this.unsealedChars = 0;
     for (const batch of this.unsealed) {
       this.unsealedRows += batch.rows;
       this.unsealedChars += batch.chars;
     }
-    this.sealing = take;
-    try {
-      const { id, path } = this.nextSegment();
-      await sealBatches(path, { id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), { blockRows: this.options.blockRows, encoder: this.encoder });
-      this.adopt(path);
-    } catch (error) {
-      // still in the WAL and answered from memory; the next open retries
-      this.unsealed = [...take, ...this.unsealed];
-      for (const batch of take) {
-        this.unsealedRows += batch.rows;
-        this.unsealedChars += batch.chars;
-      }
-      throw error;
-    } finally {
-      this.sealing = [];
-    }
-    await this.wal.dropThrough(generation);
-    await this.applyRetention();
-    await this.mergeSmallSegments();
   }
 
   private nextSegment(): { id: number; path: string } {

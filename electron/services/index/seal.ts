@@ -1,7 +1,6 @@
-/** Sealing: acknowledged WAL batches (their encoded payloads) become one segment file. */
+/** Sealing: acknowledged WAL batches (their encoded payloads) become the bytes of one segment file. */
 import { messageByteLengths, readBatch } from './record-codec.js';
-import type { BlockEncoder } from './block-encoder.js';
-import { addMessageSource, allocateColumns, sortColumns, writeSegment, type SealColumns, type SegmentHeader } from './segment-format.js';
+import { addMessageSource, allocateColumns, encodeSegment, sortColumns, type EncodedSegment, type SealColumns, type SegmentEncodeOptions, type SegmentHeader } from './segment-format.js';
 
 /**
  * The rows of the batches as columns sorted by time, with the segment's stream list. Messages stay the batches'
@@ -30,7 +29,8 @@ function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; 
   return { columns: sortColumns(columns), streams: [...streams.keys()] };
 }
 
-export async function sealBatches(path: string, header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], options: { blockRows?: number; encoder: BlockEncoder }): Promise<void> {
+/** The segment file of the batches' rows. */
+export function encodeBatches(header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], options: SegmentEncodeOptions): Promise<EncodedSegment> {
   const { columns, streams } = columnsOfBatches(payloads);
-  await writeSegment(path, { ...header, streams }, columns, options);
+  return encodeSegment({ ...header, streams }, columns, options);
 }

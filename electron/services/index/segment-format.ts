@@ -1,5 +1,6 @@
 /**
- * Segment files: immutable, written once by writeSegment (atomically), read by openSegment.
+ * Segment files: immutable, encoded by encodeSegment, written once (atomically) by writeSegment or a seal, read by
+ * openSegment.
  *
  *   "FKSEG001" | block regions… | filter area | footer | u32 footer length | u32 CRC-32 of footer | "FKSEGEND"
  *
@@ -161,8 +162,26 @@ export interface SegmentHeader {
   streams: string[];
 }
 
+export interface SegmentEncodeOptions {
+  blockRows?: number;
+  encoder?: BlockEncoder;
+}
+
+/** A segment file's bytes, in parts to write in order, and its footer. */
+export interface EncodedSegment {
+  parts: Uint8Array[];
+  footer: SegmentFooter;
+}
+
 /** Writes rows (sorted by tsNs, ascending) as a segment file and returns its footer. */
-export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, options: { blockRows?: number; encoder?: BlockEncoder } = {}): Promise<SegmentFooter> {
+export async function writeSegment(path: string, header: SegmentHeader, rows: SealColumns, options: SegmentEncodeOptions = {}): Promise<SegmentFooter> {
+  const { parts, footer } = await encodeSegment(header, rows, options);
+  await writeFileAtomic(path, parts);
+  return footer;
+}
+
+/** The bytes of a segment file of rows (sorted by tsNs, ascending). */
+export async function encodeSegment(header: SegmentHeader, rows: SealColumns, options: SegmentEncodeOptions = {}): Promise<EncodedSegment> {
   const { blockRows = BLOCK_ROWS, encoder = new LocalBlockEncoder() } = options;
   const pending: Array<Promise<EncodedBlock>> = [];
   for (let start = 0; start < rows.ts.length; ) {
@@ -233,8 +252,7 @@ export async function writeSegment(path: string, header: SegmentHeader, rows: Se
   trailer.writeUInt32LE(footerBytes.length, 0);
   trailer.writeUInt32LE(crc32(footerBytes), 4);
   parts.push(...filterParts, footerBytes, trailer, SEGMENT_END);
-  await writeFileAtomic(path, parts);
-  return footer;
+  return { parts, footer };
 }
 
 const asBytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
