@@ -259,6 +259,9 @@ const repeatRow = new Area();
 let repeats = 0;
 /** Scratch space and results of finish. */
 const pairOf = new Area();
+/** Per word in collectPairs: the word that followed it in its last pair, and that pair's key id. */
+const lastSecond = new Area();
+const lastPair = new Area();
 const chosen = new Area();
 const wordBitmap = new Area();
 const keyBitmap = new Area();
@@ -559,10 +562,13 @@ function sortEntries(): void {
 
 /**
  * Pair keys of adjacent words without digits, both in at least `minRows` rows (no other pair can reach it); the
- * pair key id of each occurrence that ends such a pair, else -1.
+ * pair key id of each occurrence that ends such a pair, else -1. Log lines repeat their templates, so a word is most
+ * often followed by the word that followed it last time: that pair's id is kept per word, and found without a lookup.
  */
 function collectPairs(minRows: i32): void {
   pairOf.fit(max(occurrences, 1) * 4);
+  fillAll(lastSecond, words.size, -1);
+  lastPair.fit(max(words.size, 1) * 4);
   if (occurrences > 0) pairOf.setI32(0, -1);
   for (let i = 1; i < occurrences; i++) {
     pairOf.setI32(i, -1);
@@ -570,8 +576,14 @@ function collectPairs(minRows: i32): void {
     if (occurrenceRow.i32(i - 1) != row) continue;
     const first = occurrenceWord.i32(i - 1);
     const second = occurrenceWord.i32(i);
-    if (!pairable(first, minRows) || !pairable(second, minRows)) continue;
-    const id = keys.id(pairH1(words.get(first, H1), words.get(second, H1)), pairH2(words.get(first, H2), words.get(second, H2)), KIND_PAIR);
+    let id: i32;
+    if (lastSecond.i32(first) == second) id = lastPair.i32(first);
+    else {
+      if (!pairable(first, minRows) || !pairable(second, minRows)) continue;
+      id = keys.id(pairH1(words.get(first, H1), words.get(second, H1)), pairH2(words.get(first, H2), words.get(second, H2)), KIND_PAIR);
+      lastSecond.setI32(first, second);
+      lastPair.setI32(first, id);
+    }
     keys.touch(id, row);
     pairOf.setI32(i, id);
   }
@@ -694,6 +706,7 @@ function addToGroupFilter(h1: i32, h2: i32, mask: i32): void {
   for (let k = 0; k < GROUP_BLOOM_HASHES; k++) {
     groupWords.setI32(position, groupWords.i32(position) | mask);
     position += step;
-    if (position >= m) position -= m;
+    // without a branch: it would go either way at random, and a mispredicted branch costs more than the rest
+    position -= select<i32>(m, 0, position >= m);
   }
 }
