@@ -1,10 +1,11 @@
 // Log index benchmark: FieldKit vs SQLite FTS5 (detail=full with content; contentless detail=none) vs ripgrep.
-// Usage: npm run bench:index -- --lines N [--runs R] [--results DIR]
+// Usage: npm run bench:index -- --lines N [--runs R] [--ingest-runs K] [--results DIR]
 // Builds a deterministic corpus of N lines (syslog, journald JSON, CRI, klog, sensor app) as raw files plus a binary
 // copy of the records, ingests that copy into each engine in its own child process (so that peak RSS is per engine),
 // runs every query R times, checks that every engine that answers a query returns the same count, and writes
-// bench/results/index.json and index.md. One engine alone: --phase <engine> --work DIR --out FILE (writes the
-// corpus into DIR first when it is not there).
+// bench/results/index.json and index.md. Each engine ingests K times (default 3), the engines taking turns, and its
+// ingest figure is the median: this machine's speed drifts by 10-20 % within minutes. One engine alone: --phase
+// <engine> --work DIR --out FILE [--ingest-only] (writes the corpus into DIR first when it is not there).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ const QUERY_NAMES = ['rare_term', 'common_term', 'phrase', 'prefix', 'field_time
 type QueryName = (typeof QUERY_NAMES)[number];
 const ENGINES = ['fieldkit', 'sqlite_fts5_full', 'sqlite_fts5_contentless', 'ripgrep'] as const;
 type EngineName = (typeof ENGINES)[number];
+const INGEST_ENGINES = ['fieldkit', 'sqlite_fts5_full', 'sqlite_fts5_contentless'] as const;
+type IngestEngine = (typeof INGEST_ENGINES)[number];
 
 interface QueryResult {
   p50_ms: number;
@@ -31,6 +34,8 @@ interface EngineResult {
   index_bytes: number | null;
   peak_rss_mb: number | null;
   open_ms?: number | null;
+  /** Every ingest run's lines/s, in the order run; ingest_lines_per_s is their median. */
+  ingest_runs_lines_per_s?: number[];
   queries: Record<QueryName, QueryResult | null>;
 }
 
@@ -323,13 +328,18 @@ function percentiles(times: number[]): { p50_ms: number; p95_ms: number } {
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
 
-async function runFieldkit(lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
+/** Ingests the corpus into a fresh FieldKit index, closed at the end; its folder and the ingest time. */
+async function ingestFieldkit(work: string): Promise<{ dir: string; ingestMs: number }> {
   const dir = join(work, 'fieldkit');
   rmSync(dir, { recursive: true, force: true });
-  let index = await LogIndex.open(dir, { idleSealMs: 0 });
-  const ingestMs = await timedIngest(work, (records) => index.append(records), () => index.close());
+  const index = await LogIndex.open(dir, { idleSealMs: 0 });
+  return { dir, ingestMs: await timedIngest(work, (records) => index.append(records), () => index.close()) };
+}
+
+async function runFieldkit(lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
+  const { dir, ingestMs } = await ingestFieldkit(work);
   const indexBytes = directoryBytes(dir);
-  index = await LogIndex.open(dir, { idleSealMs: 0 });
+  const index = await LogIndex.open(dir, { idleSealMs: 0 });
   const openMs = (await index.stats()).openMs;
   const fieldQuery = `device:${FIELD_DEVICE} since:${FIELD_FROM} until:${FIELD_TO}`;
   const runner: Runner = async (name) => {
@@ -367,7 +377,10 @@ function ingestFigures(lines: number, rawBytes: number, ms: number) {
   return { ingest_lines_per_s: Math.round(lines / (ms / 1000)), ingest_mb_per_s: round(rawBytes / 1e6 / (ms / 1000), 2) };
 }
 
-async function runSqlite(engine: 'sqlite_fts5_full' | 'sqlite_fts5_contentless', lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
+type SqliteEngine = Exclude<IngestEngine, 'fieldkit'>;
+
+/** Ingests the corpus into a fresh SQLite FTS5 table; the open database, its file and the ingest time. */
+async function ingestSqlite(engine: SqliteEngine, work: string) {
   const { default: Database } = await import('better-sqlite3');
   const path = join(work, `${engine}.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
@@ -388,6 +401,11 @@ async function runSqlite(engine: 'sqlite_fts5_full' | 'sqlite_fts5_contentless',
     }
   });
   const ingestMs = await timedIngest(work, insertAll, () => db.pragma('wal_checkpoint(TRUNCATE)'));
+  return { db, path, full, ingestMs };
+}
+
+async function runSqlite(engine: SqliteEngine, lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
+  const { db, path, full, ingestMs } = await ingestSqlite(engine, work);
   const indexBytes = statSync(path).size;
   db.function('regexp', { deterministic: true }, (pattern: unknown, text: unknown) => {
     return new RegExp(String(pattern)).test(String(text)) ? 1 : 0;
@@ -527,9 +545,9 @@ function compare(engines: Record<EngineName, EngineResult>): string[] {
 }
 
 function markdown(result: { corpus: { lines: number; bytes: number }; engines: Record<EngineName, EngineResult>; mismatches: string[] }, note: string): string {
-  const cell = (value: number | null | undefined) => (value === null || value === undefined ? '—' : String(value));
+  const cell = (value: number | string | null | undefined) => (value === null || value === undefined ? '—' : String(value));
   const header = `| | ${ENGINES.join(' | ')} |\n|---|${ENGINES.map(() => '---').join('|')}|`;
-  const row = (label: string, pick: (e: EngineResult) => number | null | undefined) => `| ${label} | ${ENGINES.map((engine) => cell(pick(result.engines[engine]))).join(' | ')} |`;
+  const row = (label: string, pick: (e: EngineResult) => number | string | null | undefined) => `| ${label} | ${ENGINES.map((engine) => cell(pick(result.engines[engine]))).join(' | ')} |`;
   const lines = [
     '# Log index benchmark',
     '',
@@ -540,7 +558,8 @@ function markdown(result: { corpus: { lines: number; bytes: number }; engines: R
     '## Ingest and size',
     '',
     header,
-    row('ingest lines/s', (e) => e.ingest_lines_per_s),
+    row('ingest lines/s (median)', (e) => e.ingest_lines_per_s),
+    row('ingest runs, lines/s', (e) => e.ingest_runs_lines_per_s?.join(' / ')),
     row('ingest MB/s (raw)', (e) => e.ingest_mb_per_s),
     row('index bytes', (e) => e.index_bytes),
     row('index / raw', (e) => (e.index_bytes === null ? null : round(e.index_bytes / result.corpus.bytes, 3))),
@@ -563,18 +582,33 @@ function markdown(result: { corpus: { lines: number; bytes: number }; engines: R
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { lines: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, results: { type: 'string' }, phase: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      lines: { type: 'string', default: '100000' },
+      runs: { type: 'string', default: '15' },
+      'ingest-runs': { type: 'string', default: '3' },
+      results: { type: 'string' },
+      phase: { type: 'string' },
+      'ingest-only': { type: 'boolean', default: false },
+      work: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const lines = Number(values.lines);
   const runs = Number(values.runs);
-  if (!Number.isInteger(lines) || lines < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('--lines and --runs must be positive integers');
+  const ingestRuns = Number(values['ingest-runs']);
+  if (![lines, runs, ingestRuns].every((value) => Number.isInteger(value) && value >= 1)) throw new Error('--lines, --runs and --ingest-runs must be positive integers');
   if (values.phase) {
     const work = values.work!;
     const rawBytes = (await ensureCorpus(lines, work)).bytes;
-    const result =
-      values.phase === 'fieldkit'
-        ? await runFieldkit(lines, runs, work, rawBytes)
-        : await runSqlite(values.phase as 'sqlite_fts5_full' | 'sqlite_fts5_contentless', lines, runs, work, rawBytes);
+    const engine = values.phase as IngestEngine;
+    let result: Pick<EngineResult, 'ingest_lines_per_s' | 'ingest_mb_per_s'>;
+    if (!values['ingest-only']) result = engine === 'fieldkit' ? await runFieldkit(lines, runs, work, rawBytes) : await runSqlite(engine, lines, runs, work, rawBytes);
+    else if (engine === 'fieldkit') result = ingestFigures(lines, rawBytes, (await ingestFieldkit(work)).ingestMs);
+    else {
+      const { db, ingestMs } = await ingestSqlite(engine, work);
+      db.close();
+      result = ingestFigures(lines, rawBytes, ingestMs);
+    }
     writeFileSync(values.out!, JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
     return;
   }
@@ -582,19 +616,32 @@ async function main(): Promise<void> {
   try {
     console.log(`corpus: ${lines} lines…`);
     const { bytes } = await writeCorpus(lines, work);
-    const engines = {} as Record<EngineName, EngineResult>;
-    for (const engine of ['fieldkit', 'sqlite_fts5_full', 'sqlite_fts5_contentless'] as const) {
-      console.log(`${engine}: ingest + queries…`);
+    const phase = (engine: IngestEngine, ...extra: string[]): EngineResult => {
       const out = join(work, `${engine}.json`);
-      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out], { stdio: 'inherit' });
-      engines[engine] = JSON.parse(readFileSync(out, 'utf8')) as EngineResult;
+      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out, ...extra], { stdio: 'inherit' });
+      return JSON.parse(readFileSync(out, 'utf8')) as EngineResult;
+    };
+    const ingestSamples = Object.fromEntries(INGEST_ENGINES.map((engine) => [engine, [] as number[]])) as Record<IngestEngine, number[]>;
+    for (let run = 1; run < ingestRuns; run++) {
+      for (const engine of INGEST_ENGINES) {
+        console.log(`${engine}: ingest ${run} of ${ingestRuns}…`);
+        ingestSamples[engine].push(phase(engine, '--ingest-only').ingest_lines_per_s!);
+      }
+    }
+    const engines = {} as Record<EngineName, EngineResult>;
+    for (const engine of INGEST_ENGINES) {
+      console.log(`${engine}: ingest ${ingestRuns} of ${ingestRuns} + queries…`);
+      const result = phase(engine);
+      const samples = [...ingestSamples[engine], result.ingest_lines_per_s!];
+      const median = [...samples].sort((a, b) => a - b)[Math.ceil(samples.length / 2) - 1];
+      engines[engine] = { ...result, ingest_lines_per_s: median, ingest_mb_per_s: round(((median / lines) * bytes) / 1e6, 2), ingest_runs_lines_per_s: samples };
     }
     console.log('ripgrep: queries…');
     engines.ripgrep = await runRipgrep(runs, work);
     const mismatches = compare(engines);
     const result = { corpus: { lines, bytes }, engines, mismatches };
     const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
-    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after untimed warm-up runs (every engine, at least ${WARM_UP_RUNS} runs and ${WARM_UP_MS} ms, at most ${WARM_UP_MAX_RUNS} runs: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests).`;
+    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after untimed warm-up runs (every engine, at least ${WARM_UP_RUNS} runs and ${WARM_UP_MS} ms, at most ${WARM_UP_MAX_RUNS} runs: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests). Each engine ingests ${ingestRuns} times into a fresh folder or database, in a fresh process, the engines taking turns (the last run is the one its queries then use), and its ingest figures are the median run: this machine's speed drifts by 10–20 % within minutes.`;
     const repoRoot = new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url);
     const resultsDir = values.results ?? fileURLToPath(new URL('bench/results/', repoRoot));
     mkdirSync(resultsDir, { recursive: true });
