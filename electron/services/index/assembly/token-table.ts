@@ -669,20 +669,15 @@ const GROUP_BLOOM_HASHES = 7;
 function fillGroupFilter(rows: i32): void {
   const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
   fillAll(groupMasks, words.size, 0);
-  // pointers in locals: a store could alias an Area's field, so the loop would load them again at every step
-  const masks = groupMasks.ptr;
-  const rowAt = occurrenceRow.ptr;
-  const wordAt = occurrenceWord.ptr;
   let row = -1;
   let bit = 0;
   for (let i = 0; i < occurrences; i++) {
-    const at = <usize>i << 2;
-    if (load<i32>(rowAt + at) != row) {
-      row = load<i32>(rowAt + at);
+    if (occurrenceRow.i32(i) != row) {
+      row = occurrenceRow.i32(i);
       bit = 1 << (row / groupRows);
     }
-    const mask = masks + (<usize>load<i32>(wordAt + at) << 2);
-    store<i32>(mask, load<i32>(mask) | bit);
+    const word = occurrenceWord.i32(i);
+    groupMasks.setI32(word, groupMasks.i32(word) | bit);
   }
   let entries = 0;
   for (let word = 0; word < words.size; word++) {
