@@ -42,7 +42,6 @@ const MAX_GROUPS = 32;
   return h2 ^ 0x4f6cdd1d;
 }
 
-/** Token characters (shared/logs/tokens.ts): ASCII letters and digits, and every code from 128 up. */
 /**
  * Per byte of ASCII text: the code it is hashed as, lowercased, or 0 when it is no token character (token characters:
  * shared/logs/tokens.ts, ASCII letters and digits and every code from 128 up).
@@ -98,6 +97,8 @@ const PREFIX5 = 6;
 const SHAPE = 7;
 const WORD_STRIDE = 8;
 
+/** Words have a key set of their own, all of one kind. */
+const KIND_WORD: u8 = 0;
 const KIND_PREFIX: u8 = 0;
 const KIND_LONG_PREFIX: u8 = 1;
 const KIND_FIELD: u8 = 2;
@@ -358,7 +359,7 @@ function addRows<T>(rows: i32): void {
 
 /** Adds the word `text[start, end)` at slot `free`, with its shape and prefix keys; its id. */
 function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
-  const word = words.add(h1, h2, 0, free);
+  const word = words.add(h1, h2, KIND_WORD, free);
   const length = end - start;
   let digitAt = length;
   for (let i = 0; i < length; i++) {
@@ -444,7 +445,7 @@ export function finish(rows: i32, minRows: i32, wordLimit: i32, prefixLimit: i32
   fillAll(repeatBitmap, words.size, -1);
   postings = 0;
   const out = chosen.fit(max(max(wordLimit, prefixLimit + longPrefixLimit + pairLimit), 1) * 4);
-  const chosenWords = words.frequent(0, minRows, wordLimit, out);
+  const chosenWords = words.frequent(KIND_WORD, minRows, wordLimit, out);
   for (let i = 0; i < chosenWords; i++) {
     const id = load<i32>(out + (<usize>i << 2));
     addEntry(words.get(id, H1), words.get(id, H2), TARGET_WORD, id);
