@@ -30,6 +30,8 @@ export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
  */
 export const SEGMENT_VERSION = 4;
 export const OLDEST_READABLE_VERSION = 3;
+/** The last format whose meta and fields columns and bitmaps were deflated. */
+export const DEFLATED_COLUMNS_VERSION = 3;
 export const SEGMENT_END = Buffer.from('FKSEGEND');
 export const TRAILER_BYTES = 16;
 export const BLOCK_ROWS = 2048;

@@ -10,7 +10,7 @@ import { BitmapCache } from './block-cache.js';
 import { ByteReader } from './bytes.js';
 import { labelsFromKey } from './record-codec.js';
 import { BloomMatrix, RowGroupFilter } from './bloom-filter.js';
-import { OLDEST_READABLE_VERSION, SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
+import { DEFLATED_COLUMNS_VERSION, OLDEST_READABLE_VERSION, SEGMENT_END, SEGMENT_MAGIC, SEGMENT_VERSION, TRAILER_BYTES, parseFooter, type BlockMeta, type SegmentFooter } from './segment-format.js';
 import type { LogLabels } from '../../../shared/logs/record.js';
 
 export const DEFAULT_BITMAP_CACHE_BYTES = 64 * 1024 * 1024;
@@ -192,7 +192,7 @@ export class Segment {
 
   /** Decompresses a block column or a block's bitmaps: brotli, but for what format 3 deflated. */
   private unpack(bytes: Uint8Array, messages: boolean): Buffer {
-    return messages || this.footer.version >= 4 ? brotliDecompressSync(bytes) : inflateRawSync(bytes);
+    return messages || this.footer.version > DEFLATED_COLUMNS_VERSION ? brotliDecompressSync(bytes) : inflateRawSync(bytes);
   }
 
   close(): void {
