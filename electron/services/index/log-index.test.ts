@@ -38,6 +38,7 @@ vi.mock('./seal.js', async (importOriginal) => {
 
 let dir: string;
 beforeEach(async () => {
+  Object.assign(seams, { failNextWrite: null, encoded: 0, onEncoded: () => {} });
   dir = await mkdtemp(join(tmpdir(), 'fk-index-'));
 });
 afterEach(async () => {
@@ -165,7 +166,6 @@ describe('LogIndex', () => {
   it('keeps the WAL of a seal encoded while the seal before fails to write its segment', async () => {
     let release!: () => void;
     seams.failNextWrite = new Promise<void>((resolve) => (release = resolve));
-    seams.encoded = 0;
     const secondEncoded = new Promise<void>((resolve) => (seams.onEncoded = () => seams.encoded === 2 && resolve()));
     const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
     await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
