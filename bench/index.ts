@@ -319,10 +319,14 @@ async function measure(runner: Runner, runs: number): Promise<Record<QueryName, 
   return results;
 }
 
+/** The value at quantile `q` of `values` (nearest rank). */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
 function percentiles(times: number[]): { p50_ms: number; p95_ms: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { p50_ms: round(at(0.5)), p95_ms: round(at(0.95)) };
+  return { p50_ms: round(quantile(times, 0.5)), p95_ms: round(quantile(times, 0.95)) };
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -402,6 +406,14 @@ async function ingestSqlite(engine: SqliteEngine, work: string) {
   });
   const ingestMs = await timedIngest(work, insertAll, () => db.pragma('wal_checkpoint(TRUNCATE)'));
   return { db, path, full, ingestMs };
+}
+
+/** One ingest run of an engine, nothing else; its ingest time. */
+async function ingestOnly(engine: IngestEngine, work: string): Promise<number> {
+  if (engine === 'fieldkit') return (await ingestFieldkit(work)).ingestMs;
+  const { db, ingestMs } = await ingestSqlite(engine, work);
+  db.close();
+  return ingestMs;
 }
 
 async function runSqlite(engine: SqliteEngine, lines: number, runs: number, work: string, rawBytes: number): Promise<EngineResult> {
@@ -602,13 +614,8 @@ async function main(): Promise<void> {
     const rawBytes = (await ensureCorpus(lines, work)).bytes;
     const engine = values.phase as IngestEngine;
     let result: Pick<EngineResult, 'ingest_lines_per_s' | 'ingest_mb_per_s'>;
-    if (!values['ingest-only']) result = engine === 'fieldkit' ? await runFieldkit(lines, runs, work, rawBytes) : await runSqlite(engine, lines, runs, work, rawBytes);
-    else if (engine === 'fieldkit') result = ingestFigures(lines, rawBytes, (await ingestFieldkit(work)).ingestMs);
-    else {
-      const { db, ingestMs } = await ingestSqlite(engine, work);
-      db.close();
-      result = ingestFigures(lines, rawBytes, ingestMs);
-    }
+    if (values['ingest-only']) result = ingestFigures(lines, rawBytes, await ingestOnly(engine, work));
+    else result = engine === 'fieldkit' ? await runFieldkit(lines, runs, work, rawBytes) : await runSqlite(engine, lines, runs, work, rawBytes);
     writeFileSync(values.out!, JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
     return;
   }
@@ -633,7 +640,7 @@ async function main(): Promise<void> {
       console.log(`${engine}: ingest ${ingestRuns} of ${ingestRuns} + queries…`);
       const result = phase(engine);
       const samples = [...ingestSamples[engine], result.ingest_lines_per_s!];
-      const median = [...samples].sort((a, b) => a - b)[Math.ceil(samples.length / 2) - 1];
+      const median = quantile(samples, 0.5);
       engines[engine] = { ...result, ingest_lines_per_s: median, ingest_mb_per_s: round(((median / lines) * bytes) / 1e6, 2), ingest_runs_lines_per_s: samples };
     }
     console.log('ripgrep: queries…');
