@@ -249,7 +249,7 @@ export async function encodeSegment(header: SegmentHeader, rows: SealColumns, op
     bloomBuckets: bloom.buckets,
     filterCrc,
   };
-  const footerBytes = deflateRawSync(JSON.stringify(footer, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)), DEFLATE);
+  const footerBytes = deflateRawSync(footerJsonOf(footer), DEFLATE);
   const trailer = Buffer.alloc(TRAILER_BYTES - SEGMENT_END.length);
   trailer.writeUInt32LE(footerBytes.length, 0);
   trailer.writeUInt32LE(crc32(footerBytes), 4);
@@ -260,6 +260,13 @@ export async function encodeSegment(header: SegmentHeader, rows: SealColumns, op
 const asBytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 /** Pads a block's bitmaps to 4 bytes, so that the next block's filters stay aligned as u32 words. */
 const ZERO_PADDING = new Uint8Array(3);
+
+/** Timestamps are written as `"123n"` strings, set field by field: a JSON replacer makes the whole stringify slow. */
+function footerJsonOf(footer: SegmentFooter): string {
+  const text = (ts: bigint) => `${ts}n`;
+  const blocks = footer.blocks.map((block) => ({ ...block, minTs: text(block.minTs), maxTs: text(block.maxTs) }));
+  return JSON.stringify({ ...footer, minTs: text(footer.minTs), maxTs: text(footer.maxTs), blocks });
+}
 
 /** Timestamps are written as `"123n"` strings; converted field by field (a JSON reviver is much slower). */
 export function parseFooter(bytes: Buffer): SegmentFooter {
