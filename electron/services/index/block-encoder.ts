@@ -5,6 +5,7 @@
  */
 import { brotliCompressSync, crc32, constants as zlibConstants } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
+import { encodeFilterArea, type BlockFilterParts, type FilterArea } from './filter-area.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
 import type { BlockMeta, SealColumns } from './segment-format.js';
@@ -228,10 +229,11 @@ function compressBlock(block: GatheredBlock): EncodedBlock {
   };
 }
 
-/** Encodes blocks of a segment. */
+/** Encodes blocks of a segment, and then its filter area. */
 export interface BlockEncoder {
   /** Gathers rows [start, end) now or hands them on; resolves once the block is compressed. */
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock>;
+  filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea>;
 }
 
 /** Encodes on the calling thread. */
@@ -244,5 +246,9 @@ export class LocalBlockEncoder implements BlockEncoder {
 
   encodeInput(input: BlockInput): EncodedBlock {
     return compressBlock(this.gatherer.gather(input));
+  }
+
+  filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea> {
+    return Promise.resolve(encodeFilterArea(blocks));
   }
 }
