@@ -1,10 +1,11 @@
 /**
- * ThreadedBlockEncoder: a segment's blocks are encoded on block-encoder worker threads (up to THREADS), each given up
- * to MAX_POSTED blocks at a time; the rest wait in order. The index's thread only hands blocks out and assembles the
- * segment, so it stays free for appends and queries while a seal runs: sealing is bound by the CPU of both cores, and
- * a block encoded on the index's thread would hold up every append behind it. A worker starts when there is a block
- * for it and stops after `idleMs` without one (an index that is only read keeps no extra heaps). If a worker fails,
- * its blocks, and all later ones, are encoded on the calling thread.
+ * ThreadedBlockEncoder: a segment's blocks, and then its filter area, are encoded on block-encoder worker threads (up
+ * to THREADS), each given up to MAX_POSTED tasks at a time; the rest wait in order, except that a filter area goes
+ * first (its segment is complete; waiting blocks belong to the next seal). The index's thread only hands tasks out and
+ * assembles the segment, so it stays free for appends and queries while a seal runs: sealing is bound by the CPU of
+ * both cores, and work on the index's thread would hold up every append behind it. A worker starts when there is a
+ * task for it and stops after `idleMs` without one (an index that is only read keeps no extra heaps). If a worker
+ * fails, its tasks, and all later ones, are done on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
@@ -124,7 +125,6 @@ export class ThreadedBlockEncoder implements BlockEncoder {
     );
   }
 
-  /** Goes before waiting blocks: the segment it finishes is complete, and later blocks belong to the next seal. */
   filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea> {
     // copied, not moved: a lost worker's job is done again here
     return this.submit(
