@@ -6,7 +6,6 @@ import type { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import type { BlockEncoder } from './block-encoder.js';
-import { encodeFilterArea } from './filter-area.js';
 import { addTextMessages } from '../../../test/harness/seal-columns.js';
 import { allocateColumns, writeSegment, type SealColumns } from './segment-format.js';
 
@@ -81,20 +80,6 @@ describe('ThreadedBlockEncoder', () => {
     await worker!.terminate();
     expect(await written).toEqual(await segmentBytes(columns));
     await encoder.close();
-  });
-
-  it('builds a filter area on its own thread when the worker building it dies', async () => {
-    const columns = columnsOf(Array.from({ length: 64 }, (_, i) => ({ message: `row ${i} of block ${i >> 5}`, fields: undefined, level: 2, stream: 0, gapNs: 1000n })));
-    const encoder = new ThreadedBlockEncoder();
-    try {
-      const blocks = await Promise.all([encoder.encode(columns, 0, 32), encoder.encode(columns, 32, 64)]);
-      const area = encoder.filterArea(blocks);
-      // posted to the first worker, the only one without work
-      await workerOf(encoder)!.terminate();
-      expect(await area).toEqual(encodeFilterArea(blocks));
-    } finally {
-      await encoder.close();
-    }
   });
 
   it('stops its worker when idle and starts another for the next blocks', async () => {

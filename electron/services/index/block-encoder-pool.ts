@@ -1,22 +1,17 @@
 /**
- * ThreadedBlockEncoder: a segment's blocks, and then its filter area, are encoded on block-encoder worker threads (up
- * to THREADS), each given up to MAX_POSTED tasks at a time; the rest wait in order, except that a filter area goes
- * first (its segment is complete; waiting blocks belong to the next seal). The index's thread only hands tasks out and
- * assembles the segment, so it stays free for appends and queries while a seal runs: sealing is bound by the CPU of
- * both cores, and work on the index's thread would hold up every append behind it. A worker starts when there is a
- * task for it and stops after `idleMs` without one (an index that is only read keeps no extra heaps). If a worker
- * fails, its tasks, and all later ones, are done on the calling thread.
+ * ThreadedBlockEncoder: a segment's blocks are encoded on block-encoder worker threads (up to THREADS), each given up
+ * to MAX_POSTED blocks at a time; the rest wait in order. The index's thread only hands blocks out and assembles the
+ * segment, so it stays free for appends and queries while a seal runs: sealing is bound by the CPU of both cores, and
+ * a block encoded on the index's thread would hold up every append behind it. A worker starts when there is a block
+ * for it and stops after `idleMs` without one (an index that is only read keeps no extra heaps). If a worker fails,
+ * its blocks, and all later ones, are encoded on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
-import { blockInput, LocalBlockEncoder, type BlockEncoder, type BlockInput, type EncodedBlock } from './block-encoder.js';
-import { encodeFilterArea, type BlockFilterParts, type FilterArea } from './filter-area.js';
+import { blockInput, LocalBlockEncoder, type BlockEncoder, type EncodedBlock } from './block-encoder.js';
 import type { SealColumns } from './segment-format.js';
 import { workerEntry } from './worker-entry.js';
 
-/** A block to encode, or a segment's blocks' filters to build its filter area from. */
-export type EncoderTask = { block: BlockInput; filters?: undefined } | { filters: readonly BlockFilterParts[]; block?: undefined };
-export type EncoderRequest = EncoderTask & { id: number };
-export type EncoderReply = { id: number; result: EncodedBlock | FilterArea; error?: undefined } | { id: number; error: string; result?: undefined };
+export type EncoderReply = { id: number; encoded: EncodedBlock; error?: undefined } | { id: number; error: string; encoded?: undefined };
 
 const THREADS = 2;
 const MAX_POSTED = 2;
@@ -30,14 +25,13 @@ const MAX_POSTED = 2;
 const spare = new ArrayBuffer(0);
 structuredClone(spare, { transfer: [spare] });
 
-/** A task waiting for, or posted to, a worker. */
+/** Rows [start, end) of `rows`, to encode as one block. */
 interface Job {
-  /** The task to post, and the buffers it moves to the worker. */
-  task(): { task: EncoderTask; transfer: ArrayBuffer[] };
-  /** Settles the job with the worker's reply. */
-  settle(reply: EncoderReply): void;
-  /** Does the task on the calling thread instead, and settles the job. */
-  runHere(local: LocalBlockEncoder): void;
+  rows: SealColumns;
+  start: number;
+  end: number;
+  resolve: (block: EncodedBlock) => void;
+  reject: (error: Error) => void;
 }
 
 /** One worker thread and the blocks posted to it. */
@@ -59,8 +53,9 @@ class EncoderThread {
     if (this.posted.size === 0) worker.ref();
     const id = this.nextId++;
     this.posted.set(id, job);
-    const { task, transfer } = job.task();
-    worker.postMessage({ id, ...task } satisfies EncoderRequest, transfer);
+    // the input's arrays are its own: moved, not copied (a lost worker's blocks are cut again from the rows)
+    const input = blockInput(job.rows, job.start, job.end, true);
+    worker.postMessage({ id, input }, [input.ts, input.stream, input.level, input.messages, input.lengths].map((array) => array.buffer as ArrayBuffer));
   }
 
   async stop(): Promise<void> {
@@ -90,7 +85,8 @@ class EncoderThread {
       this.worker.unref();
       this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
     }
-    job.settle(reply);
+    if (reply.error !== undefined) job.reject(new Error(`block encoder: ${reply.error}`));
+    else job.resolve(reply.encoded);
     this.onFree();
   }
 
@@ -114,24 +110,11 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   }
 
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock> {
-    return this.submit(
-      () => {
-        // the input's arrays are its own: moved, not copied (a lost worker's blocks are cut again from the rows)
-        const block = blockInput(rows, start, end, true);
-        return { task: { block }, transfer: [block.ts, block.stream, block.level, block.messages, block.lengths].map((array) => array.buffer as ArrayBuffer) };
-      },
-      (local) => local.encodeInput(blockInput(rows, start, end, false)),
-      'last',
-    );
-  }
-
-  filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea> {
-    // copied, not moved: a lost worker's job is done again here
-    return this.submit(
-      () => ({ task: { filters: blocks }, transfer: [] }),
-      () => encodeFilterArea(blocks),
-      'first',
-    );
+    if (this.failed) return this.localEncoder().encode(rows, start, end);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ rows, start, end, resolve, reject });
+      this.dispatch();
+    });
   }
 
   async close(): Promise<void> {
@@ -141,29 +124,6 @@ export class ThreadedBlockEncoder implements BlockEncoder {
 
   private localEncoder(): LocalBlockEncoder {
     return (this.local ??= new LocalBlockEncoder());
-  }
-
-  /** Queues a task for the workers (or does it here once a worker has failed). */
-  private submit<T extends EncodedBlock | FilterArea>(task: Job['task'], here: (local: LocalBlockEncoder) => T, place: 'first' | 'last'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const job: Job = {
-        task,
-        settle: (reply) => (reply.error !== undefined ? reject(new Error(`block encoder: ${reply.error}`)) : resolve(reply.result as T)),
-        runHere: (local) => {
-          try {
-            resolve(here(local));
-          } catch (error) {
-            reject(error as Error);
-          }
-        },
-      };
-      if (this.failed) job.runHere(this.localEncoder());
-      else {
-        if (place === 'first') this.waiting.unshift(job);
-        else this.waiting.push(job);
-        this.dispatch();
-      }
-    });
   }
 
   /** Posts waiting blocks to the least busy thread with room, starting threads in order as they are needed. */
@@ -182,6 +142,12 @@ export class ThreadedBlockEncoder implements BlockEncoder {
   /** A worker is gone (crashed, out of memory, terminated): its blocks, and all later ones, are encoded here. */
   private fallBack(jobs: Job[]): void {
     this.failed = true;
-    for (const job of [...jobs, ...this.waiting.splice(0)]) job.runHere(this.localEncoder());
+    for (const job of [...jobs, ...this.waiting.splice(0)]) {
+      try {
+        job.resolve(this.localEncoder().encodeInput(blockInput(job.rows, job.start, job.end, false)));
+      } catch (error) {
+        job.reject(error as Error);
+      }
+    }
   }
 }

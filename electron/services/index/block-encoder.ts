@@ -5,7 +5,6 @@
  */
 import { brotliCompressSync, crc32, constants as zlibConstants } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
-import { encodeFilterArea, type BlockFilterParts, type FilterArea } from './filter-area.js';
 import { fieldHashes } from './token-hash.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
 import type { BlockMeta, SealColumns } from './segment-format.js';
@@ -229,11 +228,10 @@ function compressBlock(block: GatheredBlock): EncodedBlock {
   };
 }
 
-/** Encodes blocks of a segment, and then its filter area. */
+/** Encodes blocks of a segment. */
 export interface BlockEncoder {
   /** Gathers rows [start, end) now or hands them on; resolves once the block is compressed. */
   encode(rows: SealColumns, start: number, end: number): Promise<EncodedBlock>;
-  filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea>;
 }
 
 /** Encodes on the calling thread. */
@@ -246,9 +244,5 @@ export class LocalBlockEncoder implements BlockEncoder {
 
   encodeInput(input: BlockInput): EncodedBlock {
     return compressBlock(this.gatherer.gather(input));
-  }
-
-  filterArea(blocks: readonly BlockFilterParts[]): Promise<FilterArea> {
-    return Promise.resolve(encodeFilterArea(blocks));
   }
 }

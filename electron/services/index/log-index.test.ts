@@ -12,17 +12,8 @@ import { LEVELS, type Level, type LogRecord } from '../../../shared/logs/record.
 import { parseQuery, type QueryNode } from '../../../shared/logs/query.js';
 import { tokenize } from '../../../shared/logs/tokens.js';
 
-/**
- * Test seams: a segment write made to fail once released; a seal's encode held until released (then failed, or not);
- * counts of the seals' encodes started and finished, and a callback after each.
- */
-const seams = vi.hoisted(() => ({
-  failNextWrite: null as Promise<void> | null,
-  holdNextEncode: null as { release: Promise<void>; fail: boolean } | null,
-  started: 0,
-  encoded: 0,
-  onChange: () => {},
-}));
+/** Test seams: a segment write made to fail once released, and a count of segments encoded by seals. */
+const seams = vi.hoisted(() => ({ failNextWrite: null as Promise<void> | null, encoded: 0, onEncoded: () => {} }));
 vi.mock('../storage/atomic-file.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../storage/atomic-file.js')>();
   const writeFileAtomic: typeof real.writeFileAtomic = async (path, data) => {
@@ -37,33 +28,17 @@ vi.mock('../storage/atomic-file.js', async (importOriginal) => {
 vi.mock('./seal.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('./seal.js')>();
   const encodeBatches: typeof real.encodeBatches = async (...args) => {
-    const hold = seams.holdNextEncode;
-    seams.holdNextEncode = null;
-    seams.started++;
-    seams.onChange();
     const segment = await real.encodeBatches(...args);
-    await hold?.release;
-    if (hold?.fail) throw new Error('block encoder: worker lost (test)');
     seams.encoded++;
-    seams.onChange();
+    seams.onEncoded();
     return segment;
   };
   return { ...real, encodeBatches };
 });
 
-/** Resolves once the seams' counts satisfy `ready`. */
-const seamsReach = (ready: () => boolean) => new Promise<void>((resolve) => (seams.onChange = () => ready() && resolve()));
-
-/** Holds the next seal's encode until the returned function is called. */
-function holdNextEncode(fail: boolean): () => void {
-  let release!: () => void;
-  seams.holdNextEncode = { release: new Promise<void>((resolve) => (release = resolve)), fail };
-  return release;
-}
-
 let dir: string;
 beforeEach(async () => {
-  Object.assign(seams, { failNextWrite: null, holdNextEncode: null, started: 0, encoded: 0, onChange: () => {} });
+  Object.assign(seams, { failNextWrite: null, encoded: 0, onEncoded: () => {} });
   dir = await mkdtemp(join(tmpdir(), 'fk-index-'));
 });
 afterEach(async () => {
@@ -191,7 +166,7 @@ describe('LogIndex', () => {
   it('keeps the WAL of a seal encoded while the seal before fails to write its segment', async () => {
     let release!: () => void;
     seams.failNextWrite = new Promise<void>((resolve) => (release = resolve));
-    const secondEncoded = seamsReach(() => seams.encoded === 2);
+    const secondEncoded = new Promise<void>((resolve) => (seams.onEncoded = () => seams.encoded === 2 && resolve()));
     const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
     await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
     await index.append(Array.from({ length: 5 }, (_, i) => record(5 + i, `row ${5 + i}`)));
@@ -200,48 +175,6 @@ describe('LogIndex', () => {
     release();
     await new Promise((resolve) => setImmediate(resolve));
     await expect(index.append([record(20, 'row 20')])).rejects.toThrow(/no space left/);
-    expect(await index.count('row')).toBe(10);
-    // no further seal: what the disk holds now must have every acknowledged record
-    await index.close({ seal: false });
-    const reopened = await LogIndex.open(dir);
-    expect(await reopened.count('row')).toBe(10);
-    await reopened.close();
-  });
-
-  it('encodes the next seal while the seal before is still encoding, at most two at a time', async () => {
-    const release = holdNextEncode(false);
-    const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
-    const secondEncoded = seamsReach(() => seams.encoded === 1);
-    await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
-    await index.append(Array.from({ length: 5 }, (_, i) => record(5 + i, `row ${5 + i}`)));
-    // the first seal is still encoding (held) when the second finishes
-    await secondEncoded;
-    await index.append(Array.from({ length: 5 }, (_, i) => record(10 + i, `row ${10 + i}`)));
-    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
-    // the third seal waits for the first to be encoded
-    expect(seams.started).toBe(2);
-    expect(await index.count('row')).toBe(15);
-    release();
-    await index.flush();
-    expect(seams.started).toBe(3);
-    await index.close();
-    const reopened = await LogIndex.open(dir);
-    expect((await reopened.stats()).unsealedRows).toBe(0);
-    const { hits } = await reopened.search('row', { limit: 20 });
-    expect(hits.map((hit) => hit.message)).toEqual(Array.from({ length: 15 }, (_, i) => `row ${14 - i}`));
-    await reopened.close();
-  });
-
-  it('keeps the WAL of a seal encoded while the seal before fails to encode', async () => {
-    const release = holdNextEncode(true);
-    const index = await LogIndex.open(dir, { sealRows: 4, blockRows: 3, idleSealMs: 0 });
-    const secondEncoded = seamsReach(() => seams.encoded === 1);
-    await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
-    await index.append(Array.from({ length: 5 }, (_, i) => record(5 + i, `row ${5 + i}`)));
-    await secondEncoded;
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-    await expect(index.append([record(20, 'row 20')])).rejects.toThrow(/worker lost/);
     expect(await index.count('row')).toBe(10);
     // no further seal: what the disk holds now must have every acknowledged record
     await index.close({ seal: false });

@@ -180,7 +180,7 @@ export class LogIndex implements LogIndexApi {
   private sealedSegmentRows = new Map<Segment, number[]>();
   private unsealed: UnsealedBatch[] = [];
   private unsealedRows = 0;
-  /** Records being sealed into segments (at most three seals): still answered from memory until their segment is in place. */
+  /** Records being sealed into segments (at most two seals): still answered from memory until their segment is in place. */
   private sealing: UnsealedBatch[] = [];
   private unsealedChars = 0;
   /** Unsealed rows and characters not yet handed to a seal (a seal takes every WAL generation before the current). */
@@ -190,8 +190,6 @@ export class LogIndex implements LogIndexApi {
   private maintenance: Promise<void> = Promise.resolve();
   /** The last seal's persist (its file, WAL drop, retention and merges); never rejects (errors go to maintenanceError). */
   private persisting: Promise<void> = Promise.resolve();
-  /** Settles when the last seal's blocks are encoded (or failed to be). */
-  private encoded: Promise<void> = Promise.resolve();
   private maintenanceError: Error | null = null;
   /** Appends held back while too many rows wait for a seal: woken when a seal takes rows, or fails. */
   private roomWaiters: Array<() => void> = [];
@@ -704,10 +702,8 @@ export class LogIndex implements LogIndexApi {
   }
 
   /**
-   * Takes every record of WAL generations ≤ `generation` and starts encoding them into a segment, which is persisted
-   * once the seal before is in place. Returns once the seal before this one is encoded: the next seal then builds its
-   * columns and queues its blocks while this one's are still being encoded, so the encoders never wait for the
-   * index's thread between seals. At most three seals hold records: one persisting, two encoding.
+   * Encodes every record of WAL generations ≤ `generation` into a segment, then hands the file to `persist` once the
+   * seal before is in place. Returning then lets the next seal encode while this one writes and syncs its file.
    */
   private async seal(generation: number): Promise<void> {
     const waiting = [...this.inFlight].filter(([, gen]) => gen <= generation).map(([promise]) => promise);
@@ -719,31 +715,18 @@ export class LogIndex implements LogIndexApi {
     this.wakeAppends();
     this.sealing.push(...take);
     const { id, path } = this.nextSegment();
-    const encoding = encodeBatches({ id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), { blockRows: this.options.blockRows, encoder: this.encoder });
-    const encodedBefore = this.encoded;
-    this.encoded = encoding.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.persisting = this.persistAfter(this.persisting, encoding, path, take, generation).catch((error: Error) => {
-      this.maintenanceError = error;
-    });
-    await encodedBefore;
-  }
-
-  /** Persists an encoded seal after the seal before it; gives its records back if either failed. */
-  private async persistAfter(before: Promise<void>, encoding: Promise<EncodedSegment>, path: string, take: UnsealedBatch[], generation: number): Promise<void> {
     let segment: EncodedSegment;
     try {
-      segment = await encoding;
-      await before;
-      // a failed seal before this one keeps its records in the WAL files this seal would drop
+      segment = await encodeBatches({ id, walGeneration: generation, replaces: [] }, take.map((batch) => batch.payload), { blockRows: this.options.blockRows, encoder: this.encoder });
+      await this.persisting;
       if (this.maintenanceError) throw this.maintenanceError;
     } catch (error) {
       this.unseal(take);
       throw error;
     }
-    await this.persist(path, segment.parts, take, generation);
+    this.persisting = this.persist(path, segment.parts, take, generation).catch((error: Error) => {
+      this.maintenanceError = error;
+    });
   }
 
   /** Writes a sealed segment and puts it in place of its records, then drops their WAL files. */

@@ -29,8 +29,8 @@ function columnsOfBatches(payloads: readonly Buffer[]): { columns: SealColumns; 
   return { columns: sortColumns(columns), streams: [...streams.keys()] };
 }
 
-/** The segment file of the batches' rows (a bad batch rejects, as an encoding failure does). */
-export async function encodeBatches(header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], options: SegmentEncodeOptions): Promise<EncodedSegment> {
+/** The segment file of the batches' rows. */
+export function encodeBatches(header: Omit<SegmentHeader, 'streams'>, payloads: readonly Buffer[], options: SegmentEncodeOptions): Promise<EncodedSegment> {
   const { columns, streams } = columnsOfBatches(payloads);
   return encodeSegment({ ...header, streams }, columns, options);
 }

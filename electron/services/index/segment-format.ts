@@ -14,12 +14,13 @@
  * starts with the bloom matrix of all blocks (bloom-filter.ts: their words, 3-char word prefixes and field=value
  * pairs), then holds, per block (token-table.ts): the row-group filter of its rarer words; the keys (u32 h1[], then
  * u32 h2[], sorted) of its row bitmaps; the bitmaps themselves, compressed together (padded to 4 bytes). The area has
- * its own CRC; filter-area.ts builds it.
+ * its own CRC.
  * The footer (deflated JSON) lists the segment's streams (label sets) and each block's offsets, time bounds, row
  * count, level mask, streams and per-minute counts: opening an index reads only footers and filter areas.
  */
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { LocalBlockEncoder, type BlockEncoder, type EncodedBlock } from './block-encoder.js';
+import { BloomMatrix } from './bloom-filter.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const SEGMENT_MAGIC = Buffer.from('FKSEG001');
@@ -192,29 +193,48 @@ export async function encodeSegment(header: SegmentHeader, rows: SealColumns, op
     // lets a block-encoder worker's replies (and appends, and queries) in between blocks
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const encoded = await Promise.all(pending);
-  const filters = await encoder.filterArea(encoded);
   const parts: Uint8Array[] = [SEGMENT_MAGIC];
   let offset = SEGMENT_MAGIC.length;
-  const blocks = encoded.map((block, index): BlockMeta => {
-    const meta: BlockMeta = {
+  const blocks: BlockMeta[] = [];
+  const encoded = await Promise.all(pending);
+  const bloom = BloomMatrix.build(encoded.map((block) => block.bloomKeys));
+  // the filter area, written part by part, its checksum carried along
+  const filterParts: Uint8Array[] = [];
+  let filterLength = 0;
+  let filterCrc = 0;
+  const addFilterPart = (part: Uint8Array) => {
+    // zlib's crc32 of no data at all (a null pointer: an empty array with no memory behind it) restarts at 0
+    if (part.length === 0) return;
+    filterParts.push(part);
+    filterLength += part.length;
+    filterCrc = crc32(part, filterCrc);
+  };
+  addFilterPart(asBytes(bloom.words));
+  for (const block of encoded) {
+    const groupOffset = filterLength;
+    addFilterPart(asBytes(block.groups));
+    addFilterPart(asBytes(block.postingH1));
+    addFilterPart(asBytes(block.postingH2));
+    const postingsOffset = filterLength;
+    addFilterPart(block.bitmaps);
+    addFilterPart(ZERO_PADDING.subarray(0, -block.bitmaps.length & 3));
+    blocks.push({
       ...block.info,
       offset,
       metaBytes: block.meta.length,
       messageBytes: block.messages.length,
       fieldBytes: block.fields.length,
       crcs: block.crcs,
-      bloomSlot: index,
-      groupOffset: filters.groupOffsets[index],
+      bloomSlot: blocks.length,
+      groupOffset,
       groupWords: block.groups.length,
       postingKeys: block.postingH1.length,
-      postingsOffset: filters.postingsOffsets[index],
+      postingsOffset,
       postingsBytes: block.bitmaps.length,
-    };
+    });
     parts.push(block.meta, block.messages, block.fields);
     offset += block.meta.length + block.messages.length + block.fields.length;
-    return meta;
-  });
+  }
   const count = rows.ts.length;
   const footer: SegmentFooter = {
     version: SEGMENT_VERSION,
@@ -225,17 +245,21 @@ export async function encodeSegment(header: SegmentHeader, rows: SealColumns, op
     maxTs: count > 0 ? rows.ts[count - 1] : 0n,
     blocks,
     filterOffset: offset,
-    filterBytes: filters.bytes.length,
-    bloomBuckets: filters.bloomBuckets,
-    filterCrc: filters.crc,
+    filterBytes: filterLength,
+    bloomBuckets: bloom.buckets,
+    filterCrc,
   };
   const footerBytes = deflateRawSync(footerJsonOf(footer), DEFLATE);
   const trailer = Buffer.alloc(TRAILER_BYTES - SEGMENT_END.length);
   trailer.writeUInt32LE(footerBytes.length, 0);
   trailer.writeUInt32LE(crc32(footerBytes), 4);
-  parts.push(filters.bytes, footerBytes, trailer, SEGMENT_END);
+  parts.push(...filterParts, footerBytes, trailer, SEGMENT_END);
   return { parts, footer };
 }
+
+const asBytes = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+/** Pads a block's bitmaps to 4 bytes, so that the next block's filters stay aligned as u32 words. */
+const ZERO_PADDING = new Uint8Array(3);
 
 /** Timestamps are written as `"123n"` strings, set field by field: a JSON replacer makes the whole stringify slow. */
 function footerJsonOf(footer: SegmentFooter): string {
