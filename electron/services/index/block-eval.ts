@@ -6,6 +6,7 @@ import { LEVELS } from '../../../shared/logs/record.js';
 import { levelMatches, type QueryNode } from '../../../shared/logs/query.js';
 import { compiledRegex, valueMatches } from '../../../shared/logs/query-match.js';
 import { containsTokens, isTokenCode, tokenize, tokensAt } from '../../../shared/logs/tokens.js';
+import { andInto, andNotInto, countBits, isEmpty, orAndInto, orInto } from './bitmap-ops.js';
 import type { BlockMeta } from './segment-format.js';
 import type { DecodedBlock, Segment } from './segment.js';
 import { GROUP_MIN_LENGTH, LONG_PREFIX_LENGTH, PREFIX_LENGTH, fieldHashes, groupRowsOf, pairHashes, prefixHashes, repeatHashes, tokenHashes } from './token-hash.js';
@@ -26,11 +27,6 @@ interface TextKeys {
 }
 
 const hasBit = (bitmap: Uint8Array, row: number) => (bitmap[row >> 3] & (1 << (row & 7))) !== 0;
-
-function isEmpty(bitmap: Uint8Array): boolean {
-  for (let i = 0; i < bitmap.length; i++) if (bitmap[i] !== 0) return false;
-  return true;
-}
 
 /** A copy by `set` (a bulk copy; `new Uint8Array(buffer)` copies element by element). */
 function copyOf(bitmap: Uint8Array): Uint8Array {
@@ -84,7 +80,8 @@ export class QueryPlan {
   private scratch(length: number): Uint8Array {
     if (this.scratchUsed + length > SCRATCH.length) return new Uint8Array(length);
     const bits = SCRATCH.subarray(this.scratchUsed, this.scratchUsed + length);
-    this.scratchUsed += length;
+    // the next one starts on a 4-byte boundary, for bitmap-ops' word loops
+    this.scratchUsed += (length + 3) & ~3;
     return bits.fill(0);
   }
 
@@ -121,9 +118,7 @@ export class QueryPlan {
     this.scratchUsed = 0;
     const bits = this.filterBits(segment, block, this.root);
     if (bits === null) return null;
-    let count = 0;
-    for (let i = 0; i < bits.length; i++) count += BIT_COUNT[bits[i]];
-    return count;
+    return countBits(bits);
   }
 
   /** The rows matching `node` as a bitmap (bit i of byte i>>3 = row i), from headers and postings alone; or null. */
@@ -145,15 +140,15 @@ export class QueryPlan {
         const parts = node.children.map((child) => this.filterBits(segment, block, child));
         if (parts.some((part) => part === null)) return null;
         const out = uniform(node.kind === 'and' ? 1 : 0);
-        if (node.kind === 'and') for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] &= part[i];
-        else for (const part of parts as Uint8Array[]) for (let i = 0; i < out.length; i++) out[i] |= part[i];
+        const combine = node.kind === 'and' ? andInto : orInto;
+        for (const part of parts as Uint8Array[]) combine(out, part);
         return out;
       }
       case 'not': {
         const inner = this.filterBits(segment, block, node.child);
         if (!inner) return null;
         const all = uniform(1);
-        for (let i = 0; i < all.length; i++) all[i] &= ~inner[i];
+        andNotInto(all, inner);
         return all;
       }
       case 'level': {
@@ -407,7 +402,7 @@ export class QueryPlan {
           rows = copy;
           owned = true;
         }
-        for (let i = 0; i < rows.length; i++) rows[i] &= bitmap[i];
+        andInto(rows, bitmap);
       }
     };
     let pairsFound = 0;
@@ -449,7 +444,7 @@ export class QueryPlan {
       const repeats = segment.posting(block, h1, h2);
       if (!repeats) continue;
       unsure ??= this.scratch(found.length);
-      for (let i = 0; i < unsure.length; i++) unsure[i] |= found[i] & repeats[i];
+      orAndInto(unsure, found, repeats);
     }
     return { rows: found, unsure };
   }
@@ -461,12 +456,10 @@ export class QueryPlan {
       const bitmap = segment.posting(block, h1, h2);
       if (!bitmap) continue;
       if (!combined) combined = copyOf(bitmap);
-      else for (let i = 0; i < combined.length; i++) combined[i] &= bitmap[i];
+      else andInto(combined, bitmap);
     }
     if (!combined) return null;
-    let total = 0;
-    for (let i = 0; i < combined.length; i++) total += BIT_COUNT[combined[i]];
-    const rows = new Uint32Array(total);
+    const rows = new Uint32Array(countBits(combined));
     let at = 0;
     for (let i = 0; i < combined.length; i++) {
       let byte = combined[i];
@@ -488,12 +481,6 @@ export class QueryPlan {
     return out;
   }
 }
-
-const BIT_COUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let bits = 0;
-  for (let b = byte; b !== 0; b &= b - 1) bits++;
-  return bits;
-});
 
 /** Whether every row of the block lies inside `range`. */
 export function blockInside(block: BlockMeta, range: { fromNs?: bigint; toNs?: bigint }): boolean {
