@@ -44,7 +44,8 @@ const SCRATCH = new Uint8Array(1 << 16);
 /** Per-query precomputation: hashes of words, label predicates per segment stream. */
 export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
-  private readonly streamMatches = new Map<Segment, Map<FieldNode, Uint8Array>>();
+  // weak: a plan is kept for repeated queries (LogIndex), and merges and retention drop segments
+  private readonly streamMatches = new WeakMap<Segment, Map<FieldNode, Uint8Array>>();
 
   /**
    * Keys every matching row holds (of the words, prefixes and fields the root requires), flat: h1, h2, h1, h2…;
@@ -195,7 +196,7 @@ export class QueryPlan {
     return node.kind !== 'text' || this.candidateGroups(segment, block, node) !== 0;
   }
 
-  private readonly groupMasks = new Map<TextNode, Map<BlockMeta, number>>();
+  private readonly groupMasks = new Map<TextNode, WeakMap<BlockMeta, number>>();
 
   /**
    * Bit g set for each row group of the block that may hold all of the node's words, from the row-group filter of
@@ -203,7 +204,7 @@ export class QueryPlan {
    */
   private candidateGroups(segment: Segment, block: BlockMeta, node: TextNode): number {
     let perBlock = this.groupMasks.get(node);
-    if (!perBlock) this.groupMasks.set(node, (perBlock = new Map()));
+    if (!perBlock) this.groupMasks.set(node, (perBlock = new WeakMap()));
     let mask = perBlock.get(block);
     if (mask === undefined) {
       mask = -1;

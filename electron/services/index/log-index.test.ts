@@ -230,6 +230,26 @@ describe('LogIndex', () => {
     await limited.close();
   });
 
+  it('answers a query asked again, after seals, merges and time passing, as it answered when first asked', async () => {
+    let now = BASE;
+    const index = await LogIndex.open(dir, { sealRows: 5, mergeBelowRows: 8, mergeMinSegments: 3, idleSealMs: 0, nowNs: () => now });
+    const query = 'pump device:gw-2 last 30s';
+    const records: LogRecord[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const batchRecords = Array.from({ length: 5 }, (_, i) => ({ ...record(batch * 10 + i, `pump ${batch} row ${i}`), labels: labels(i % 2 ? 'gw-2' : 'gw-1') }));
+      records.push(...batchRecords);
+      await index.append(batchRecords);
+      if (batch % 2) await index.flush();
+      now = BASE + BigInt(batch * 10 + 5) * 1_000_000_000n;
+      const from = now - 30_000_000_000n;
+      const expected = records.filter((r) => r.labels.device === 'gw-2' && r.tsNs >= from && r.tsNs < now).length;
+      expect(await index.count(query)).toBe(expected);
+      expect((await index.search(query, { limit: 100 })).hits).toHaveLength(expected);
+    }
+    expect((await index.stats()).segments).toBeLessThan(3);
+    await index.close();
+  });
+
   it('delivers new matches to live-tail subscribers', async () => {
     const index = await LogIndex.open(dir);
     const seen: string[] = [];
