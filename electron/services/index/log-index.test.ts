@@ -250,6 +250,16 @@ describe('LogIndex', () => {
     await index.close();
   });
 
+  it('seals after half of sealRows while no seal is running, so that the encoders start early in a burst', async () => {
+    const index = await LogIndex.open(dir, { sealRows: 10, idleSealMs: 0 });
+    await index.append(Array.from({ length: 5 }, (_, i) => record(i, `row ${i}`)));
+    await expect.poll(async () => (await index.stats()).unsealedRows).toBe(0);
+    expect((await index.stats()).segments).toBe(1);
+    await index.append(Array.from({ length: 4 }, (_, i) => record(10 + i, `row ${10 + i}`)));
+    expect((await index.stats()).unsealedRows).toBe(4);
+    await index.close();
+  });
+
   it('delivers new matches to live-tail subscribers', async () => {
     const index = await LogIndex.open(dir);
     const seen: string[] = [];

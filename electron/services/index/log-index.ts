@@ -34,7 +34,7 @@ import { ThreadedBlockEncoder } from './block-encoder-pool.js';
 import { BlockDamagedError, DEFAULT_BITMAP_CACHE_BYTES, Segment, SegmentDamagedError, SegmentVersionError, type DecodedBlock } from './segment.js';
 
 export interface LogIndexOptions {
-  /** Unsealed records that trigger sealing them into a segment. */
+  /** Unsealed records that trigger sealing them into a segment (half as many while no seal is running). */
   sealRows?: number;
   /** Unsealed message characters that trigger sealing. */
   sealChars?: number;
@@ -195,6 +195,8 @@ export class LogIndex implements LogIndexApi {
   private maintenance: Promise<void> = Promise.resolve();
   /** The last seal's persist (its file, WAL drop, retention and merges); never rejects (errors go to maintenanceError). */
   private persisting: Promise<void> = Promise.resolve();
+  /** Seals queued or encoding (not those only writing their file). */
+  private sealsEncoding = 0;
   private maintenanceError: Error | null = null;
   /** Appends held back while too many rows wait for a seal: woken when a seal takes rows, or fails. */
   private roomWaiters: Array<() => void> = [];
@@ -323,7 +325,7 @@ export class LogIndex implements LogIndexApi {
     }
     this.addUnsealed(batch.payload, batch.rows, batch.chars, generation);
     this.notify(records);
-    if (this.rowsSinceRotation >= this.options.sealRows || this.charsSinceRotation >= this.options.sealChars) this.scheduleSeal();
+    if (this.rowsSinceRotation >= this.sealRowsNow() || this.charsSinceRotation >= this.options.sealChars) this.scheduleSeal();
     else this.armIdleSeal();
   }
 
@@ -684,6 +686,14 @@ export class LogIndex implements LogIndexApi {
     this.idleTimer.unref();
   }
 
+  /**
+   * Rows that start a seal: half of `sealRows` while no seal is queued or encoding, so that at the start of a burst of
+   * appends the encoders start after half as many rows (at the default, such a segment is still too large to merge).
+   */
+  private sealRowsNow(): number {
+    return this.sealsEncoding === 0 ? Math.ceil(this.options.sealRows / 2) : this.options.sealRows;
+  }
+
   private scheduleSeal(): void {
     if (this.idleTimer) {
       clearTimeout(this.idleTimer);
@@ -692,7 +702,8 @@ export class LogIndex implements LogIndexApi {
     const generation = this.wal.rotate();
     this.rowsSinceRotation = 0;
     this.charsSinceRotation = 0;
-    this.enqueue(() => this.seal(generation));
+    this.sealsEncoding++;
+    this.enqueue(() => this.seal(generation).finally(() => this.sealsEncoding--));
   }
 
   /** Once every scheduled seal's segment is in place. */
