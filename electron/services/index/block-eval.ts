@@ -41,7 +41,7 @@ function copyOf(bitmap: Uint8Array): Uint8Array {
  */
 const SCRATCH = new Uint8Array(1 << 16);
 
-/** Per-query precomputation: hashes of words, label predicates per segment stream. */
+/** Per-query precomputation: hashes of words, label predicates per segment stream (LogIndex keeps it for a query asked again). */
 export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
   // weak: a plan is kept for repeated queries (LogIndex), and merges and retention drop segments
