@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
-import type { BlockEncoder } from './block-encoder.js';
+import { blockInput, type BlockEncoder } from './block-encoder.js';
 import { addTextMessages } from '../../../test/harness/seal-columns.js';
 import { allocateColumns, writeSegment, type SealColumns } from './segment-format.js';
 
@@ -29,7 +29,7 @@ const row = fc.record({
 
 type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
 
-function columnsOf(rows: Row[]): SealColumns {
+function columnsOf(rows: Row[], shared = false): SealColumns {
   const columns = allocateColumns(rows.length);
   let ts = 1_700_000_000_000_000_000n;
   rows.forEach((value, i) => {
@@ -39,7 +39,7 @@ function columnsOf(rows: Row[]): SealColumns {
     columns.level[i] = value.level;
     columns.fields[i] = value.fields ? JSON.stringify(value.fields) : '';
   });
-  addTextMessages(columns, rows.map((value) => value.message));
+  addTextMessages(columns, rows.map((value) => value.message), shared);
   return columns;
 }
 
@@ -58,8 +58,8 @@ describe('ThreadedBlockEncoder', () => {
     const encoder = new ThreadedBlockEncoder();
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), async (rows) => {
-          const columns = columnsOf(rows);
+        fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), fc.boolean(), async (rows, shared) => {
+          const columns = columnsOf(rows, shared);
           expect(await segmentBytes(columns, encoder)).toEqual(await segmentBytes(columns));
         }),
         { numRuns: 40 },
@@ -80,6 +80,17 @@ describe('ThreadedBlockEncoder', () => {
     await worker!.terminate();
     expect(await written).toEqual(await segmentBytes(columns));
     await encoder.close();
+  });
+
+  it('gives a worker a view of messages in shared memory (WAL batches), and a copy of its own of others', () => {
+    const texts = ['pump 1 ok', 'pump 2 failed'];
+    for (const shared of [true, false]) {
+      const columns = allocateColumns(2);
+      addTextMessages(columns, texts, shared);
+      const input = blockInput(columns, 0, 2, true);
+      expect(Buffer.from(input.messages).toString()).toBe(texts.join(''));
+      expect(input.messages.buffer === columns.sources[0].bytes.buffer).toBe(shared);
+    }
   });
 
   it('stops its worker when idle and starts another for the next blocks', async () => {

@@ -53,9 +53,11 @@ class EncoderThread {
     if (this.posted.size === 0) worker.ref();
     const id = this.nextId++;
     this.posted.set(id, job);
-    // the input's arrays are its own: moved, not copied (a lost worker's blocks are cut again from the rows)
+    // the input's arrays are its own: moved, not copied (a lost worker's blocks are cut again from the rows); shared
+    // messages are not moved but seen by both threads
     const input = blockInput(job.rows, job.start, job.end, true);
-    worker.postMessage({ id, input }, [input.ts, input.stream, input.level, input.messages, input.lengths].map((array) => array.buffer as ArrayBuffer));
+    const owned = [input.ts, input.stream, input.level, input.messages, input.lengths].map((array) => array.buffer).filter((buffer) => !(buffer instanceof SharedArrayBuffer));
+    worker.postMessage({ id, input }, owned as ArrayBuffer[]);
   }
 
   async stop(): Promise<void> {

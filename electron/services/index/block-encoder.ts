@@ -38,8 +38,8 @@ export interface BlockInput {
 }
 
 /**
- * Rows [start, end) of `rows`; `copy` gives the block arrays of its own (to transfer to a worker), else views where
- * it can.
+ * Rows [start, end) of `rows`; `copy` gives the block arrays of its own (to transfer to a worker) or, for messages in
+ * shared memory, a view of them; else views where it can.
  */
 export function blockInput(rows: SealColumns, start: number, end: number, copy: boolean): BlockInput {
   const lengths = rows.messageLength.subarray(start, end);
@@ -83,7 +83,8 @@ function blockMessages(rows: SealColumns, start: number, end: number, copy: bool
   runs.push(source, from, to);
   let ascii = true;
   for (let i = 0; i < runs.length; i += 3) ascii &&= sources[runs[i]].ascii;
-  if (runs.length === 3 && !copy) return { messages: sources[source].bytes.subarray(from, to), ascii };
+  const bytes = sources[source].bytes;
+  if (runs.length === 3 && (!copy || bytes.buffer instanceof SharedArrayBuffer)) return { messages: bytes.subarray(from, to), ascii };
   const messages = new Uint8Array(total);
   let at = 0;
   for (let i = 0; i < runs.length; i += 3) {
