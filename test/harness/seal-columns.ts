@@ -5,9 +5,9 @@ import { addMessageSource, type SealColumns } from '../../electron/services/inde
  * batches are, when `shared`).
  */
 export function addTextMessages(columns: SealColumns, texts: readonly string[], shared = false): void {
-  const text = Buffer.from(texts.join(''), 'utf8');
-  const bytes = shared ? Buffer.from(new SharedArrayBuffer(text.length)) : text;
-  if (shared) text.copy(bytes);
+  const utf8 = Buffer.from(texts.join(''), 'utf8');
+  const bytes = shared ? Buffer.from(new SharedArrayBuffer(utf8.length)) : utf8;
+  if (shared) utf8.copy(bytes);
   const lengths = texts.map((text) => Buffer.byteLength(text, 'utf8'));
   addMessageSource(columns, 0, { bytes, ascii: bytes.every((byte) => byte < 0x80) }, lengths);
 }
