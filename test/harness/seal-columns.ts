@@ -1,3 +1,4 @@
+import { sharedCopy } from '../../electron/services/index/record-codec.js';
 import { addMessageSource, type SealColumns } from '../../electron/services/index/segment-format.js';
 
 /**
@@ -6,8 +7,7 @@ import { addMessageSource, type SealColumns } from '../../electron/services/inde
  */
 export function addTextMessages(columns: SealColumns, texts: readonly string[], shared = false): void {
   const utf8 = Buffer.from(texts.join(''), 'utf8');
-  const bytes = shared ? Buffer.from(new SharedArrayBuffer(utf8.length)) : utf8;
-  if (shared) utf8.copy(bytes);
+  const bytes = shared ? sharedCopy(utf8) : utf8;
   const lengths = texts.map((text) => Buffer.byteLength(text, 'utf8'));
   addMessageSource(columns, 0, { bytes, ascii: bytes.every((byte) => byte < 0x80) }, lengths);
 }

@@ -27,7 +27,7 @@ import { acquireDirLock, type DirLock } from '../storage/dir-lock.js';
 import { WriteAheadLog } from '../storage/wal.js';
 import { QueryPlan, blockInside, isLabelField } from './block-eval.js';
 import { BitmapCache, BlockCache } from './block-cache.js';
-import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey } from './record-codec.js';
+import { BatchVersionError, decodeRecordBatch, encodeRecordBatch, labelsKey, sharedCopy } from './record-codec.js';
 import { addMessageSource, allocateColumns, sortColumns, writeSegment, type BlockMeta, type EncodedSegment } from './segment-format.js';
 import { encodeBatches } from './seal.js';
 import { ThreadedBlockEncoder } from './block-encoder-pool.js';
@@ -290,7 +290,7 @@ export class LogIndex implements LogIndexApi {
       if (frame.generation <= coveredGeneration) continue;
       try {
         const records = decodeRecordBatch(frame.payload);
-        index.addUnsealed(Buffer.from(frame.payload), records.length, records.reduce((sum, record) => sum + record.message.length, 0), frame.generation);
+        index.addUnsealed(sharedCopy(frame.payload), records.length, records.reduce((sum, record) => sum + record.message.length, 0), frame.generation);
       } catch (error) {
         if (error instanceof BatchVersionError) {
           await index.closeFiles();

@@ -191,11 +191,19 @@ export function encodeRecordBatch(records: readonly LogRecord[]): EncodedBatch {
   for (let i = 0; i < fieldRows.length; i += 2) at = out.writeUInt32LE(fieldRows[i], at);
   for (let i = 1; i < fieldRows.length; i += 2) at = out.writeUInt32LE(fieldRows[i], at);
   at = writeString(out, fields, at);
-  // shared memory: a seal's block encoder workers read the messages where they are, without a copy each
-  const payload = Buffer.from(new SharedArrayBuffer(at));
-  out.copy(payload, 0, 0, at);
+  const payload = sharedCopy(out.subarray(0, at));
   if (scratch.byteLength > KEEP_SCRATCH_BYTES) scratch = new ArrayBuffer(1 << 20);
   return { payload, rows: n, chars: messages.length };
+}
+
+/**
+ * A batch's bytes copied into shared memory, where every unsealed batch is kept (appended or replayed from the WAL):
+ * a seal's block encoder workers then read its messages where they are, without a copy each.
+ */
+export function sharedCopy(bytes: Uint8Array): Buffer {
+  const shared = Buffer.from(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
 }
 
 function writeString(out: Buffer, value: string, at: number): number {
