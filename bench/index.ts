@@ -628,20 +628,22 @@ async function main(): Promise<void> {
       execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out, ...extra], { stdio: 'inherit' });
       return JSON.parse(readFileSync(out, 'utf8')) as EngineResult;
     };
-    const ingestSamples = Object.fromEntries(INGEST_ENGINES.map((engine) => [engine, [] as number[]])) as Record<IngestEngine, number[]>;
+    type IngestFigures = Pick<EngineResult, 'ingest_lines_per_s' | 'ingest_mb_per_s'>;
+    const ingestSamples = Object.fromEntries(INGEST_ENGINES.map((engine) => [engine, [] as IngestFigures[]])) as Record<IngestEngine, IngestFigures[]>;
     for (let run = 1; run < ingestRuns; run++) {
       for (const engine of INGEST_ENGINES) {
         console.log(`${engine}: ingest ${run} of ${ingestRuns}…`);
-        ingestSamples[engine].push(phase(engine, '--ingest-only').ingest_lines_per_s!);
+        ingestSamples[engine].push(phase(engine, '--ingest-only'));
       }
     }
     const engines = {} as Record<EngineName, EngineResult>;
     for (const engine of INGEST_ENGINES) {
       console.log(`${engine}: ingest ${ingestRuns} of ${ingestRuns} + queries…`);
       const result = phase(engine);
-      const samples = [...ingestSamples[engine], result.ingest_lines_per_s!];
-      const median = quantile(samples, 0.5);
-      engines[engine] = { ...result, ingest_lines_per_s: median, ingest_mb_per_s: round(((median / lines) * bytes) / 1e6, 2), ingest_runs_lines_per_s: samples };
+      const samples = [...ingestSamples[engine], result];
+      const linesPerS = samples.map((sample) => sample.ingest_lines_per_s!);
+      const median = samples[linesPerS.indexOf(quantile(linesPerS, 0.5))];
+      engines[engine] = { ...result, ingest_lines_per_s: median.ingest_lines_per_s, ingest_mb_per_s: median.ingest_mb_per_s, ingest_runs_lines_per_s: linesPerS };
     }
     console.log('ripgrep: queries…');
     engines.ripgrep = await runRipgrep(runs, work);
