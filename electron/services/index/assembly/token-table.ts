@@ -55,7 +55,10 @@ const ASCII_TOKEN_CODE = memory.data<u8>([
 
 // ------------------------------------------------------------------ areas
 
-/** A growable area of memory; `fit` keeps the first `keep` bytes when it moves. */
+/**
+ * A growable area of memory; `fit` keeps the first `keep` bytes when it moves. Hot loops read an area's pointer into
+ * a local first: read from memory, it could change with any store, so each access would load it again.
+ */
 @unmanaged
 class Area {
   ptr: usize = 0;
@@ -84,18 +87,31 @@ class Area {
 
 // ------------------------------------------------------------------ key sets
 
-/** Fields of a key's record: its hashes, its distinct rows and the last row counted. */
-const H1 = 0;
-const H2 = 1;
-const ROWS = 2;
-const LAST_ROW = 3;
-const KEY_STRIDE = 4;
+/** A key's record: its hashes, its distinct rows and the last row counted. Only its layout is used (offsetof). */
+@unmanaged
+class KeyRecord {
+  h1: i32;
+  h2: i32;
+  rows: i32;
+  lastRow: i32;
+}
 /** A word's record adds its prefix key ids (-1: none) and its shape: length * 2 + 1 when it holds a digit. */
-const PREFIX3 = 4;
-const PREFIX4 = 5;
-const PREFIX5 = 6;
-const SHAPE = 7;
-const WORD_STRIDE = 8;
+@unmanaged
+class WordRecord extends KeyRecord {
+  prefix3: i32;
+  prefix4: i32;
+  prefix5: i32;
+  shape: i32;
+}
+/** Fields of a record, in i32s from its start. */
+const H1 = <i32>offsetof<KeyRecord>('h1') >> 2;
+const H2 = <i32>offsetof<KeyRecord>('h2') >> 2;
+const ROWS = <i32>offsetof<KeyRecord>('rows') >> 2;
+const LAST_ROW = <i32>offsetof<KeyRecord>('lastRow') >> 2;
+const PREFIX3 = <i32>offsetof<WordRecord>('prefix3') >> 2;
+const PREFIX4 = <i32>offsetof<WordRecord>('prefix4') >> 2;
+const PREFIX5 = <i32>offsetof<WordRecord>('prefix5') >> 2;
+const SHAPE = <i32>offsetof<WordRecord>('shape') >> 2;
 
 /** Words have a key set of their own, all of one kind. */
 const KIND_WORD: u8 = 0;
@@ -109,19 +125,22 @@ const KIND_PAIR: u8 = 3;
  * (0: empty), so finding a key reads two cache lines.
  */
 @unmanaged
-class KeySet {
+class KeySet<Record> {
   size: i32 = 0;
   capacity: i32 = 0;
   slotCount: i32 = 0;
-  stride: i32;
   records: Area = new Area();
   kinds: Area = new Area();
   slots: Area = new Area();
 
-  constructor(stride: i32) {
-    this.stride = stride;
+  /** i32s per record. */
+  @inline get stride(): i32 {
+    return <i32>offsetof<Record>() >> 2;
+  }
+
+  constructor() {
     this.capacity = 1024;
-    this.records.fit(1024 * stride * 4);
+    this.records.fit(1024 * this.stride * 4);
     this.kinds.fit(1024);
     this.slotCount = 2048;
     memory.fill(this.slots.fit(2048 * 8), 0, 2048 * 8);
@@ -244,9 +263,9 @@ class KeySet {
 
 // ------------------------------------------------------------------ the block's state
 
-const words = new KeySet(WORD_STRIDE);
+const words = new KeySet<WordRecord>();
 /** Prefixes, fields and pairs. */
-const keys = new KeySet(KEY_STRIDE);
+const keys = new KeySet<KeyRecord>();
 /** The text token-table.ts writes (ASCII bytes, or lowercased UTF-16 code units) and each row's length in it. */
 const text = new Area();
 const lengths = new Area();
@@ -258,6 +277,8 @@ let occurrences = 0;
 const repeatWord = new Area();
 const repeatRow = new Area();
 let repeats = 0;
+/** Per word: the row groups (MAX_GROUPS per block) it occurs in. */
+const groupMasks = new Area();
 /** Scratch space and results of finish. */
 const pairOf = new Area();
 /** Per word in collectPairs: the word that followed it in its last pair, and that pair's key id. */
@@ -271,13 +292,13 @@ const entryH1 = new Area();
 const entryH2 = new Area();
 const entryTarget = new Area();
 const order = new Area();
+const orderScratch = new Area();
 const postingH1 = new Area();
 const postingH2 = new Area();
 const keyOffset = new Area();
 const wordOffsets = new Area();
 const bitmaps = new Area();
 const bloomKeys = new Area();
-const groupMasks = new Area();
 const groupWords = new Area();
 let postings = 0;
 let bitmapBytes = 0;
@@ -315,28 +336,30 @@ export function addField(h1: i32, h2: i32, row: i32): void {
 }
 
 /**
- * The code text[i] is hashed as, or 0 when it is no token character. ASCII text arrives as it is (lowered here),
+ * The code text[i] is hashed as (`from`: text.ptr), or 0 when it is no token character. ASCII text arrives as it is (lowered here),
  * UTF-16 text lowercased.
  */
-@inline function tokenCode<T>(i: i32): i32 {
-  const c = <i32>load<T>(text.ptr + (<usize>i << alignof<T>()));
+@inline function tokenCode<T>(from: usize, i: i32): i32 {
+  const c = <i32>load<T>(from + (<usize>i << alignof<T>()));
   if (c >= 128) return c;
   return <i32>load<u8>(ASCII_TOKEN_CODE + <usize>c);
 }
 
 function addRows<T>(rows: i32): void {
+  const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
   let start = 0;
   for (let row = 0; row < rows; row++) {
     const end = start + lengths.i32(row);
-    addText<T>(start, end, row);
+    addText<T>(start, end, row, 1 << (row / groupRows));
     start = end;
   }
 }
 
-@inline function addText<T>(start: i32, end: i32, row: i32): void {
+@inline function addText<T>(start: i32, end: i32, row: i32, group: i32): void {
+  const from = text.ptr;
   let i = start;
   while (i < end) {
-    let c = tokenCode<T>(i);
+    let c = tokenCode<T>(from, i);
     if (c == 0) {
       i++;
       continue;
@@ -348,11 +371,11 @@ function addRows<T>(rows: i32): void {
       h1 = step1(h1, c);
       h2 = step2(h2, c);
       if (++i == end) break;
-      c = tokenCode<T>(i);
+      c = tokenCode<T>(from, i);
     } while (c != 0);
     let word = words.find(h1, h2);
     if (word < 0) word = addWord<T>(h1, h2, -1 - word, wordStart, i);
-    addOccurrence(word, row);
+    addOccurrence(word, row, group);
     i++;
   }
 }
@@ -363,7 +386,7 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
   const length = end - start;
   let digitAt = length;
   for (let i = 0; i < length; i++) {
-    if (tokenCode<T>(start + i) <= 57) {
+    if (tokenCode<T>(text.ptr, start + i) <= 57) {
       digitAt = i;
       break;
     }
@@ -376,7 +399,7 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
   let p1 = HASH1_SEED ^ PREFIX_SALT;
   let p2 = HASH2_SEED ^ PREFIX_SALT;
   for (let n = 1; n <= hashed; n++) {
-    const c = tokenCode<T>(start + n - 1);
+    const c = tokenCode<T>(text.ptr, start + n - 1);
     p1 = step1(p1, c);
     p2 = step2(p2, c);
     if (n == PREFIX_LENGTH) prefix3 = keys.id(p1, p2, KIND_PREFIX);
@@ -387,10 +410,12 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
   store<i32>(words.at(word, PREFIX4), prefix4);
   store<i32>(words.at(word, PREFIX5), prefix5);
   store<i32>(words.at(word, SHAPE), length * 2 + (digitAt < length ? 1 : 0));
+  store<i32>(groupMasks.fit((word + 1) * 4, word * 4) + (<usize>word << 2), 0);
   return word;
 }
 
-@inline function addOccurrence(word: i32, row: i32): void {
+/** Counts the word's occurrence in `row`, which lies in the row groups of mask `group`. */
+@inline function addOccurrence(word: i32, row: i32, group: i32): void {
   const n = occurrences;
   if (n * 4 == occurrenceWord.bytes) {
     occurrenceWord.fit(n * 8 + 4096, n * 4);
@@ -403,6 +428,8 @@ function addWord<T>(h1: i32, h2: i32, free: i32, start: i32, end: i32): i32 {
     addRepeat(word, row);
     return;
   }
+  const mask = groupMasks.ptr + (<usize>word << 2);
+  store<i32>(mask, load<i32>(mask) | group);
   const prefix3 = words.get(word, PREFIX3);
   if (prefix3 >= 0) {
     keys.touch(prefix3, row);
@@ -474,7 +501,7 @@ export function finish(rows: i32, minRows: i32, wordLimit: i32, prefixLimit: i32
     if (index >= 0) setBit(bitmaps.ptr + <usize>(index * bytes), row);
   }
   fillBloomKeys();
-  fillGroupFilter(rows);
+  fillGroupFilter();
 }
 
 export function postingCount(): i32 {
@@ -539,25 +566,34 @@ function addEntry(h1: i32, h2: i32, target: i32, id: i32): void {
 /** The postings' keys in order, and each entry's bitmap index written to its owner's table. */
 function sortEntries(): void {
   const n = postings;
-  order.fit(max(n, 1) * 4);
-  // insertion sort: a few hundred entries per block
-  for (let i = 0; i < n; i++) {
-    let j = i;
-    while (j > 0 && before(i, order.i32(j - 1))) {
-      order.setI32(j, order.i32(j - 1));
-      j--;
+  let from = order.fit(max(n, 1) * 4);
+  let to = orderScratch.fit(max(n, 1) * 4);
+  for (let i = 0; i < n; i++) store<i32>(from + (<usize>i << 2), i);
+  // bottom-up merge sort: `before` is a total order, so this is the order an insertion sort gave
+  for (let width = 1; width < n; width <<= 1) {
+    for (let low = 0; low < n; low += 2 * width) {
+      const middle = min(low + width, n);
+      const high = min(low + 2 * width, n);
+      let a = low;
+      let b = middle;
+      for (let k = low; k < high; k++) {
+        const takeB = a == middle || (b < high && before(load<i32>(from + (<usize>b << 2)), load<i32>(from + (<usize>a << 2))));
+        store<i32>(to + (<usize>k << 2), load<i32>(from + (<usize>(takeB ? b++ : a++) << 2)));
+      }
     }
-    order.setI32(j, i);
+    const sorted = to;
+    to = from;
+    from = sorted;
   }
   postingH1.fit(max(n, 1) * 4);
   postingH2.fit(max(n, 1) * 4);
   for (let index = 0; index < n; index++) {
-    const from = order.i32(index);
-    postingH1.setI32(index, entryH1.i32(from));
-    postingH2.setI32(index, entryH2.i32(from));
-    const target = entryTarget.i32(2 * from);
+    const entry = load<i32>(from + (<usize>index << 2));
+    postingH1.setI32(index, entryH1.i32(entry));
+    postingH2.setI32(index, entryH2.i32(entry));
+    const target = entryTarget.i32(2 * entry);
     const table = target == TARGET_WORD ? wordBitmap : target == TARGET_KEY ? keyBitmap : repeatBitmap;
-    table.setI32(entryTarget.i32(2 * from + 1), index);
+    table.setI32(entryTarget.i32(2 * entry + 1), index);
   }
 }
 
@@ -567,26 +603,32 @@ function sortEntries(): void {
  * often followed by the word that followed it last time: that pair's id is kept per word, and found without a lookup.
  */
 function collectPairs(minRows: i32): void {
-  pairOf.fit(max(occurrences, 1) * 4);
+  const n = occurrences;
+  const pairs = pairOf.fit(max(n, 1) * 4);
   fillAll(lastSecond, words.size, -1);
-  lastPair.fit(max(words.size, 1) * 4);
-  if (occurrences > 0) pairOf.setI32(0, -1);
-  for (let i = 1; i < occurrences; i++) {
-    pairOf.setI32(i, -1);
-    const row = occurrenceRow.i32(i);
-    if (occurrenceRow.i32(i - 1) != row) continue;
-    const first = occurrenceWord.i32(i - 1);
-    const second = occurrenceWord.i32(i);
+  const seconds = lastSecond.ptr;
+  const secondPairs = lastPair.fit(max(words.size, 1) * 4);
+  const rowOf = occurrenceRow.ptr;
+  const wordOf = occurrenceWord.ptr;
+  if (n > 0) store<i32>(pairs, -1);
+  for (let i = 1; i < n; i++) {
+    const at = <usize>i << 2;
+    store<i32>(pairs + at, -1);
+    const row = load<i32>(rowOf + at);
+    if (load<i32>(rowOf + at - 4) != row) continue;
+    const first = load<i32>(wordOf + at - 4);
+    const second = load<i32>(wordOf + at);
+    const firstAt = <usize>first << 2;
     let id: i32;
-    if (lastSecond.i32(first) == second) id = lastPair.i32(first);
+    if (load<i32>(seconds + firstAt) == second) id = load<i32>(secondPairs + firstAt);
     else {
       if (!pairable(first, minRows) || !pairable(second, minRows)) continue;
       id = keys.id(pairH1(words.get(first, H1), words.get(second, H1)), pairH2(words.get(first, H2), words.get(second, H2)), KIND_PAIR);
-      lastSecond.setI32(first, second);
-      lastPair.setI32(first, id);
+      store<i32>(seconds + firstAt, second);
+      store<i32>(secondPairs + firstAt, id);
     }
     keys.touch(id, row);
-    pairOf.setI32(i, id);
+    store<i32>(pairs + at, id);
   }
 }
 
@@ -619,14 +661,21 @@ function fillBitmaps(bytes: i32): void {
     wordOffsets.setI32(base + 3, keyOffset.i32(words.get(word, PREFIX5) + 1));
   }
   const area = bitmaps.ptr;
-  for (let i = 0; i < occurrences; i++) {
-    const row = occurrenceRow.i32(i);
-    const base = occurrenceWord.i32(i) * TARGETS;
-    setBit(area + <usize>wordOffsets.i32(base), row);
-    setBit(area + <usize>wordOffsets.i32(base + 1), row);
-    setBit(area + <usize>wordOffsets.i32(base + 2), row);
-    setBit(area + <usize>wordOffsets.i32(base + 3), row);
-    setBit(area + <usize>keyOffset.i32(pairOf.i32(i) + 1), row);
+  const offsets = wordOffsets.ptr;
+  const keyOffsets = keyOffset.ptr + 4;
+  const rowOf = occurrenceRow.ptr;
+  const wordOf = occurrenceWord.ptr;
+  const pairs = pairOf.ptr;
+  const n = occurrences;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    const row = load<i32>(rowOf + at);
+    const targets = offsets + <usize>load<i32>(wordOf + at) * TARGETS * 4;
+    setBit(area + <usize>load<i32>(targets), row);
+    setBit(area + <usize>load<i32>(targets, 4), row);
+    setBit(area + <usize>load<i32>(targets, 8), row);
+    setBit(area + <usize>load<i32>(targets, 12), row);
+    setBit(area + <usize>load<i32>(keyOffsets + (<usize>load<i32>(pairs + at) << 2)), row);
   }
 }
 
@@ -665,21 +714,10 @@ const GROUP_BLOOM_HASHES = 7;
 
 /**
  * (word, row group) of every word of GROUP_MIN_LENGTH or more characters that has no bitmap, into the filter: per
- * word, the mask of its groups, so that its positions are computed once. The filter is sized for the pairs.
+ * word, the mask of its groups (gathered by addRows), so that its positions are computed once. The filter is sized
+ * for the pairs.
  */
-function fillGroupFilter(rows: i32): void {
-  const groupRows = max(1, (rows + MAX_GROUPS - 1) / MAX_GROUPS);
-  fillAll(groupMasks, words.size, 0);
-  let row = -1;
-  let bit = 0;
-  for (let i = 0; i < occurrences; i++) {
-    if (occurrenceRow.i32(i) != row) {
-      row = occurrenceRow.i32(i);
-      bit = 1 << (row / groupRows);
-    }
-    const word = occurrenceWord.i32(i);
-    groupMasks.setI32(word, groupMasks.i32(word) | bit);
-  }
+function fillGroupFilter(): void {
   let entries = 0;
   for (let word = 0; word < words.size; word++) {
     if (grouped(word)) entries += popcnt(groupMasks.i32(word));
