@@ -1,17 +1,16 @@
 /**
- * Encoding one block of a segment: its keys and filters gathered (token-table.ts), its meta column built, then its
- * columns and bitmaps compressed. Each block-encoder worker (block-encoder-pool.ts) runs a LocalBlockEncoder; the
- * index's thread runs one only when a worker has failed.
+ * Encoding one block of a segment: its keys and filters gathered (token-table.ts), its meta column built
+ * (meta-column.ts), then its columns and bitmaps compressed. Each block-encoder worker (block-encoder-pool.ts) runs a
+ * LocalBlockEncoder; the index's thread runs one only when a worker has failed.
  */
 import { brotliCompressSync, crc32, constants as zlibConstants } from 'node:zlib';
 import { ByteWriter } from './bytes.js';
 import { fieldHashes } from './token-hash.js';
+import { MetaColumn } from './meta-column.js';
 import { TokenTable, type BlockFilters, type PostingLimits } from './token-table.js';
 import type { BlockMeta, SealColumns } from './segment-format.js';
 
 const MINUTE_NS = 60_000_000_000n;
-const MINUTE_NS_NUMBER = Number(MINUTE_NS);
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const POSTING_MIN_FRACTION = 1 / 64;
 const POSTINGS_PER_BLOCK: PostingLimits = { words: 128, prefixes: 32, longPrefixes: 48, pairs: 96 };
 /**
@@ -122,18 +121,6 @@ interface GatheredBlock {
   info: BlockInfo;
 }
 
-/**
- * Each row's nanoseconds after the first row, exact as a number (a block spans under 2^52 ns, MAX_BLOCK_SPAN_NS),
- * read from the 32-bit halves: a bigint per row would be garbage to collect.
- */
-function offsetsFrom(ts: BigInt64Array): (row: number) => number {
-  const halves = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
-  const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
-  const low0 = halves[low];
-  const high0 = halves[high];
-  return (row) => (halves[2 * row + high] - high0) * 4294967296 + (halves[2 * row + low] - low0);
-}
-
 /** Adds rows of UTF-8 text with non-ASCII characters, each lowercased. */
 function addLowered(table: TokenTable, messages: Uint8Array, lengths: Uint32Array): void {
   const bytes = Buffer.from(messages.buffer, messages.byteOffset, messages.byteLength);
@@ -142,67 +129,45 @@ function addLowered(table: TokenTable, messages: Uint8Array, lengths: Uint32Arra
   table.addLowered(rows.join(''), Uint32Array.from(rows, (row) => row.length));
 }
 
-/** Gathers blocks one at a time, reusing its key table and meta buffer. */
+/** Gathers blocks one at a time, reusing its key table and meta column builder. */
 class BlockGatherer {
   private readonly table = new TokenTable();
-  private readonly meta = new ByteWriter(256 * 1024);
+  private readonly meta = new MetaColumn();
 
   gather(input: BlockInput): GatheredBlock {
-    const { table, meta } = this;
+    const { table } = this;
     const { ts, messages, lengths, ascii } = input;
     const count = ts.length;
     const minTs = ts[0];
-    const fields = new ByteWriter(1024);
     table.reset();
-    meta.reset();
-    let levelMask = 0;
-    let hasFields = false;
-    const streams = new Set<number>();
-    const minutes = new Map<number, number>();
-    const offsets = offsetsFrom(ts);
-    // minutes counted from minTs's minute, where minTs lies `intoMinute` ns in
-    const intoMinute = Number(minTs % MINUTE_NS);
-    let previous = 0;
-    let minuteEnd = -1;
-    let minute = -1;
-    let minuteCount = 0;
-    for (let row = 0; row < count; row++) {
-      const offset = offsets(row);
-      meta.varint(offset - previous);
-      previous = offset;
-      meta.varint(input.stream[row]);
-      meta.u8(input.level[row]);
-      meta.varint(lengths[row]);
-      const fieldJson = input.fields?.[row];
-      if (fieldJson) {
-        hasFields = true;
-        fields.raw(fieldJson);
-        for (const [key, value] of Object.entries(JSON.parse(fieldJson) as Record<string, string>)) {
-          const [h1, h2] = fieldHashes(key, String(value));
-          table.addField(h1, h2, row);
-        }
-        meta.varint(Buffer.byteLength(fieldJson, 'utf8'));
-      } else meta.varint(0);
-      levelMask |= 1 << input.level[row];
-      streams.add(input.stream[row]);
-      if (offset >= minuteEnd) {
-        if (minuteCount > 0) minutes.set(minute, minuteCount);
-        minute = Math.floor((offset + intoMinute) / MINUTE_NS_NUMBER);
-        minuteEnd = (minute + 1) * MINUTE_NS_NUMBER - intoMinute;
-        minuteCount = 0;
-      }
-      minuteCount++;
-    }
-    if (minuteCount > 0) minutes.set(minute, minuteCount);
+    const fields = input.fields && this.addFields(input.fields);
+    const meta = this.meta.build(input, fields?.bytes ?? null, Number(minTs % MINUTE_NS));
     if (ascii) table.addAscii(messages, lengths);
     else addLowered(table, messages, lengths);
     return {
-      meta: Buffer.from(meta.view()),
+      meta: meta.column,
       messages,
-      fields: hasFields ? Buffer.from(fields.view()) : null,
+      fields: fields?.json ?? null,
       filters: table.finish(count, Math.max(2, Math.ceil(count * POSTING_MIN_FRACTION)), POSTINGS_PER_BLOCK),
-      info: { rows: count, minTs, maxTs: ts[count - 1], levelMask, ascii, hasFields, streams: [...streams].sort((a, b) => a - b), minutes: [...minutes].flat() },
+      info: { rows: count, minTs, maxTs: ts[count - 1], levelMask: meta.levelMask, ascii, hasFields: fields !== null, streams: meta.streams, minutes: meta.minutes },
     };
+  }
+
+  /** The rows' fields JSON back to back and each one's UTF-8 bytes, their keys in the table; null when none has any. */
+  private addFields(rows: string[]): { json: Buffer; bytes: Uint32Array } | null {
+    const json = new ByteWriter(1024);
+    const bytes = new Uint32Array(rows.length);
+    rows.forEach((fieldJson, row) => {
+      if (!fieldJson) return;
+      const before = json.length;
+      json.raw(fieldJson);
+      bytes[row] = json.length - before;
+      for (const [key, value] of Object.entries(JSON.parse(fieldJson) as Record<string, string>)) {
+        const [h1, h2] = fieldHashes(key, String(value));
+        this.table.addField(h1, h2, row);
+      }
+    });
+    return json.length > 0 ? { json: Buffer.from(json.view()), bytes } : null;
   }
 }
 

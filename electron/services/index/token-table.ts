@@ -11,8 +11,7 @@
  * The work is done in WebAssembly (assembly/token-table.ts); this class hands it a block's text and copies the
  * filters out. Each table has its own instance, with its own memory.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { instantiateWasm } from './wasm-module.js';
 
 export interface Postings {
   /** Keys sorted by h1, then h2. */
@@ -36,14 +35,7 @@ export interface BlockFilters {
   postings: Postings;
 }
 
-/** The part of the WebAssembly API used here (TypeScript declares it only with the DOM's lib). */
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
 interface TokenTableExports {
-  memory: { buffer: ArrayBuffer };
   textArea(units: number, width: number): number;
   rowLengths(rows: number): number;
   reset(): void;
@@ -62,31 +54,8 @@ interface TokenTableExports {
   groupFilterLength(): number;
 }
 
-/** The compiled module next to this file; from TypeScript sources (tests, dev), the one `npm run build` wrote. */
-function wasmPath(): string {
-  for (const candidate of ['./token-table.wasm', '../../../dist/electron/services/index/token-table.wasm']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('token-table.wasm is missing: run `npm run build:wasm`');
-}
-
-let compiled: object | null = null;
-
-function instantiate(): TokenTableExports {
-  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-  const instance = new WebAssembly.Instance(compiled, {
-    env: {
-      abort: (_message: number, _file: number, line: number, column: number) => {
-        throw new Error(`token table: WebAssembly aborted at ${line}:${column}`);
-      },
-    },
-  });
-  return instance.exports as unknown as TokenTableExports;
-}
-
 export class TokenTable {
-  private readonly wasm = instantiate();
+  private readonly wasm = instantiateWasm<TokenTableExports>('token-table');
 
   reset(): void {
     this.wasm.reset();

@@ -12,6 +12,8 @@
  * query side uses; the index's property test (results equal a naive scan) fails on any difference.
  */
 
+import { Area } from './area';
+
 // ------------------------------------------------------------------ hashes (token-hash.ts)
 
 const HASH1_SEED: i32 = 0x811c9dc5;
@@ -52,38 +54,6 @@ const ASCII_TOKEN_CODE = memory.data<u8>([
   0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
   0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
 ]);
-
-// ------------------------------------------------------------------ areas
-
-/**
- * A growable area of memory; `fit` keeps the first `keep` bytes when it moves. Hot loops read an area's pointer into
- * a local first: read from memory, it could change with any store, so each access would load it again.
- */
-@unmanaged
-class Area {
-  ptr: usize = 0;
-  bytes: i32 = 0;
-
-  fit(bytes: i32, keep: i32 = 0): usize {
-    if (bytes > this.bytes) {
-      const next = max(bytes, this.bytes * 2);
-      const ptr = heap.alloc(<usize>next);
-      if (keep > 0) memory.copy(ptr, this.ptr, <usize>keep);
-      if (this.ptr != 0) heap.free(this.ptr);
-      this.ptr = ptr;
-      this.bytes = next;
-    }
-    return this.ptr;
-  }
-
-  @inline i32(index: i32): i32 {
-    return load<i32>(this.ptr + (<usize>index << 2));
-  }
-
-  @inline setI32(index: i32, value: i32): void {
-    store<i32>(this.ptr + (<usize>index << 2), value);
-  }
-}
 
 // ------------------------------------------------------------------ key sets
 
