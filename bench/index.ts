@@ -3,7 +3,7 @@
 // Builds a deterministic corpus of N lines (syslog, journald JSON, CRI, klog, sensor app) as raw files plus a binary
 // copy of the records, ingests that copy into each engine in its own child process (so that peak RSS is per engine),
 // runs every query R times, checks that every engine that answers a query returns the same count, and writes
-// bench/results/index.json and index.md. Each engine ingests K times (default 3), the engines taking turns, and its
+// bench/results/index.json and index.md. Each engine ingests K times (default 7), the engines taking turns, and its
 // ingest figure is the median: this machine's speed drifts within minutes, at times by 2x. One engine alone: --phase
 // <engine> --work DIR --out FILE [--ingest-only] (writes the corpus into DIR first when it is not there).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -597,7 +597,7 @@ async function main(): Promise<void> {
     options: {
       lines: { type: 'string', default: '100000' },
       runs: { type: 'string', default: '15' },
-      'ingest-runs': { type: 'string', default: '3' },
+      'ingest-runs': { type: 'string', default: '7' },
       results: { type: 'string' },
       phase: { type: 'string' },
       'ingest-only': { type: 'boolean', default: false },
