@@ -306,8 +306,8 @@ export function addField(h1: i32, h2: i32, row: i32): void {
 }
 
 /**
- * The code text[i] is hashed as (`from`: text.ptr), or 0 when it is no token character. ASCII text arrives as it is (lowered here),
- * UTF-16 text lowercased.
+ * The code text[i] is hashed as (`from`: text.ptr), or 0 when it is no token character. ASCII text arrives as it is
+ * (lowered here), UTF-16 text lowercased.
  */
 @inline function tokenCode<T>(from: usize, i: i32): i32 {
   const c = <i32>load<T>(from + (<usize>i << alignof<T>()));
