@@ -60,7 +60,7 @@ export function build(rows: i32, intoMinute: f64): void {
     at = varint(at, load<u32>(fieldBytes + (<usize>row << 2)));
     mask |= 1 << rowLevel;
     noteStream(id);
-    // in doubles, as the query side counts minutes
+    // in doubles, as the JavaScript that built the column before did: the same minutes, so the same footers
     const nanoseconds = <f64>offset;
     if (nanoseconds >= minuteEnd) {
       if (minuteRows > 0) addMinute(minute, minuteRows);
