@@ -46,6 +46,7 @@ export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
   // weak: a plan is kept for repeated queries (LogIndex), and merges and retention drop segments
   private readonly streamMatches = new WeakMap<Segment, Map<FieldNode, Uint8Array>>();
+  private readonly candidates = new WeakMap<Segment, Uint32Array>();
 
   /**
    * Keys every matching row holds (of the words, prefixes and fields the root requires), flat: h1, h2, h1, h2…;
@@ -84,6 +85,22 @@ export class QueryPlan {
     // the next one starts on a 4-byte boundary, for bitmap-ops' word loops
     this.scratchUsed += (length + 3) & ~3;
     return bits.fill(0);
+  }
+
+  /**
+   * The indexes of the segment's blocks that may hold a match: their bloom filters hold every required key and
+   * mayMatch passes. A segment never changes, so a plan asked again reuses the list. `holding`: scratch, at least as
+   * long as the segment has blocks.
+   */
+  candidateBlocks(segment: Segment, holding: Uint8Array): Uint32Array {
+    let indexes = this.candidates.get(segment);
+    if (indexes) return indexes;
+    const { blocks } = segment.footer;
+    segment.blocksHoldingAll(this.required, holding);
+    const passing: number[] = [];
+    for (let index = 0; index < blocks.length; index++) if (holding[index] !== 0 && this.mayMatch(segment, blocks[index])) passing.push(index);
+    this.candidates.set(segment, (indexes = Uint32Array.from(passing)));
+    return indexes;
   }
 
   /** Whether any row of the block could match: false means skip it unread. */

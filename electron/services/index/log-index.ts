@@ -575,13 +575,10 @@ export class LogIndex implements LogIndexApi {
       const { footer } = segment;
       if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
       if (this.holding.length < footer.blocks.length) this.holding = new Uint8Array(footer.blocks.length);
-      const holding = this.holding;
-      segment.blocksHoldingAll(plan.required, holding);
-      for (let blockIndex = 0; blockIndex < footer.blocks.length; blockIndex++) {
-        if (holding[blockIndex] === 0) continue;
+      for (const blockIndex of plan.candidateBlocks(segment, this.holding)) {
         if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) continue;
         const block = footer.blocks[blockIndex];
-        if (overlaps(block.minTs, block.maxTs, range) && plan.mayMatch(segment, block)) out.push({ segment, blockIndex, block });
+        if (overlaps(block.minTs, block.maxTs, range)) out.push({ segment, blockIndex, block });
       }
     }
     return out;
