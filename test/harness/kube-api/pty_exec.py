@@ -10,16 +10,45 @@ import struct
 import sys
 import termios
 
+
+def set_size(fd, line):
+    try:
+        # Go decodes JSON field names case-insensitively: kubectl sends Width/Height, client-node width/height.
+        size = {k.lower(): v for k, v in json.loads(line).items()}
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", int(size["height"]), int(size["width"]), 0, 0))
+    except (ValueError, KeyError, OSError):
+        pass
+
+
+# A client sends its terminal's size as the stream opens: wait for it (a second at most) and give it to the command's
+# terminal before the command starts, so that a command asking at once (`stty size`) gets it, whichever comes first.
+pending = b""
+resizes_open = True
+while b"\n" not in pending and select.select([3], [], [], 1.0)[0]:
+    data = os.read(3, 4096)
+    if not data:
+        resizes_open = False
+        break
+    pending += data
+first, newline, rest = pending.partition(b"\n")
+if newline:
+    pending = rest
+
 pid, master = pty.fork()
 if pid == 0:
+    if newline:
+        set_size(0, first)
     try:
         os.execvp(sys.argv[1], sys.argv[1:])
     except OSError as err:
         sys.stderr.write(f"exec: {sys.argv[1]}: {err.strerror}\n")
         os._exit(127)
 
-inputs = [0, master, 3]
-pending = b""
+while b"\n" in pending:
+    line, pending = pending.split(b"\n", 1)
+    set_size(master, line)
+
+inputs = [0, master, 3] if resizes_open else [0, master]
 while True:
     try:
         ready, _, _ = select.select(inputs, [], [])
@@ -42,12 +71,7 @@ while True:
         pending += data
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
-            try:
-                # Go decodes JSON field names case-insensitively: kubectl sends Width/Height, client-node width/height.
-                size = {k.lower(): v for k, v in json.loads(line).items()}
-                fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", int(size["height"]), int(size["width"]), 0, 0))
-            except (ValueError, KeyError, OSError):
-                pass
+            set_size(master, line)
     if 0 in ready:
         data = os.read(0, 65536)
         if data:
