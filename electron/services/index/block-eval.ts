@@ -41,7 +41,10 @@ function copyOf(bitmap: Uint8Array): Uint8Array {
  */
 const SCRATCH = new Uint8Array(1 << 16);
 
-/** Per-query precomputation: hashes of words, label predicates per segment stream (LogIndex keeps it for a query asked again). */
+/**
+ * Per-query precomputation: hashes of words, label predicates and candidate blocks per segment (LogIndex keeps it for
+ * a query asked again).
+ */
 export class QueryPlan {
   private readonly hashes = new Map<QueryNode, Array<[number, number]>>();
   // weak: a plan is kept for repeated queries (LogIndex), and merges and retention drop segments
@@ -89,13 +92,13 @@ export class QueryPlan {
 
   /**
    * The indexes of the segment's blocks that may hold a match: their bloom filters hold every required key and
-   * mayMatch passes. A segment never changes, so a plan asked again reuses the list. `holding`: scratch, at least as
-   * long as the segment has blocks.
+   * mayMatch passes. A segment never changes, so a plan asked again reuses the list.
    */
-  candidateBlocks(segment: Segment, holding: Uint8Array): Uint32Array {
+  candidateBlocks(segment: Segment): Uint32Array {
     let indexes = this.candidates.get(segment);
     if (indexes) return indexes;
     const { blocks } = segment.footer;
+    const holding = new Uint8Array(blocks.length);
     segment.blocksHoldingAll(this.required, holding);
     const passing: number[] = [];
     for (let index = 0; index < blocks.length; index++) if (holding[index] !== 0 && this.mayMatch(segment, blocks[index])) passing.push(index);

@@ -206,8 +206,6 @@ export class LogIndex implements LogIndexApi {
   private readonly cache: BlockCache;
   /** Parsed queries and their plans by query text, least recently asked first. */
   private readonly prepared = new Map<string, { parsed: ParsedQuery; plan: QueryPlan }>();
-  /** Scratch for candidateBlocks: which blocks of a segment the bloom filters let through. */
-  private holding = new Uint8Array(0);
   /** Shared by every segment of this index. */
   private readonly bitmaps: BitmapCache;
   /** Seals and merges hand their blocks to block-encoder worker threads. */
@@ -574,8 +572,7 @@ export class LogIndex implements LogIndexApi {
     for (const segment of this.segments) {
       const { footer } = segment;
       if (footer.rows === 0 || !overlaps(footer.minTs, footer.maxTs, range)) continue;
-      if (this.holding.length < footer.blocks.length) this.holding = new Uint8Array(footer.blocks.length);
-      for (const blockIndex of plan.candidateBlocks(segment, this.holding)) {
+      for (const blockIndex of plan.candidateBlocks(segment)) {
         if (this.damagedBlocks.size > 0 && this.damagedBlocks.has(`${segment.id}:${blockIndex}`)) continue;
         const block = footer.blocks[blockIndex];
         if (overlaps(block.minTs, block.maxTs, range)) out.push({ segment, blockIndex, block });
