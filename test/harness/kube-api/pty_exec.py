@@ -20,6 +20,14 @@ def set_size(fd, line):
         pass
 
 
+def apply_sizes(fd, pending):
+    """Applies every complete line of `pending`; returns what is left of it."""
+    while b"\n" in pending:
+        line, pending = pending.split(b"\n", 1)
+        set_size(fd, line)
+    return pending
+
+
 # A client sends its terminal's size as the stream opens: wait for it (a second at most) and give it to the command's
 # terminal before the command starts, so that a command asking at once (`stty size`) gets it, whichever comes first.
 pending = b""
@@ -44,9 +52,7 @@ if pid == 0:
         sys.stderr.write(f"exec: {sys.argv[1]}: {err.strerror}\n")
         os._exit(127)
 
-while b"\n" in pending:
-    line, pending = pending.split(b"\n", 1)
-    set_size(master, line)
+pending = apply_sizes(master, pending)
 
 inputs = [0, master, 3] if resizes_open else [0, master]
 while True:
@@ -68,10 +74,7 @@ while True:
         if not data:
             inputs.remove(3)
             continue
-        pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            set_size(master, line)
+        pending = apply_sizes(master, pending + data)
     if 0 in ready:
         data = os.read(0, 65536)
         if data:
