@@ -4,9 +4,8 @@
  * hashes per character, a table lookup and a few counters, then a bitmap bit per key. Compiled, that costs about 40 %
  * of what V8's optimised JavaScript did.
  *
- * Memory is managed by hand: each area grows (doubling, through the stub runtime's allocator, which never frees) and
- * is reused from block to block, so the total stays within twice the largest block's needs. No object is allocated
- * per block.
+ * Memory is managed by hand, in areas (area.ts) reused from block to block, so the total stays within twice the
+ * largest block's needs. No object is allocated per block.
  *
  * The hashes and the row-group filter's layout must stay those of token-hash.ts and bloom-filter.ts, which the
  * query side uses; the index's property test (results equal a naive scan) fails on any difference.
