@@ -45,12 +45,39 @@ async function addGateway(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { name })).toBeVisible();
 }
 
+/**
+ * Holds the backend's answer to the page's first call of `method` until the returned function is called,
+ * as a slow gateway would, so a test can act while that answer is on its way.
+ */
+async function holdFirstAnswer(page: Page, method: string): Promise<() => void> {
+  let heldId: number | undefined;
+  let released = false;
+  let deliver = () => {};
+  await page.routeWebSocket(/\/ws\?/, (pageSide) => {
+    const server = pageSide.connectToServer();
+    pageSide.onMessage((message) => {
+      const call = JSON.parse(String(message)) as { id: number; name?: string };
+      if (heldId === undefined && call.name === method) heldId = call.id;
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      if (released || heldId === undefined || (JSON.parse(String(message)) as { id: number | null }).id !== heldId) return pageSide.send(message);
+      deliver = () => pageSide.send(message);
+    });
+  });
+  return () => {
+    released = true;
+    deliver();
+  };
+}
+
 test('add a gateway, accept its host key, run a command in the terminal, upload a file and collect its journal', async ({ page, app }) => {
   const blocked: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' || /Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
   });
   page.on('pageerror', (error) => blocked.push(error.message));
+  const releaseHomeListing = await holdFirstAnswer(page, 'ssh.files.list');
 
   await page.goto(app.url);
   await addGateway(page, 'gw-e2e');
@@ -79,9 +106,12 @@ test('add a gateway, accept its host key, run a command in the terminal, upload 
   const content = `gateway: gw-e2e\nuploaded-at: ${Date.now()}\n`;
   await writeFile(payload, content);
   await page.getByRole('tab', { name: 'Files' }).click();
-  // the home folder is listed first, as a technician sees it before typing another path
-  await expect(page.getByRole('table', { name: /^Files in / })).toBeVisible();
+  // the home folder is listed first; a folder typed while that listing is on its way must survive its arrival
+  await expect(page.getByRole('status').filter({ hasText: 'Listing the home folder…' })).toBeVisible();
   await page.getByLabel('Remote folder').fill(sshd.dir);
+  releaseHomeListing();
+  await expect(page.getByRole('table', { name: /^Files in \// })).toBeVisible();
+  await expect(page.getByLabel('Remote folder')).toHaveValue(sshd.dir);
   await page.getByLabel('Remote folder').press('Enter');
   await expect(page.getByRole('table', { name: `Files in ${sshd.dir}` })).toBeVisible();
   await page.getByLabel('Local file to upload').fill(payload);

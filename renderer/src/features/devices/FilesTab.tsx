@@ -56,6 +56,8 @@ function TransferRow({ t, onCancel, onResume }: { t: Transfer; onCancel(): void;
 export function FilesTab({ connectionId }: { connectionId: string }) {
   const client = useClient();
   const [path, setPath] = useState('.');
+  /** What the technician typed into the folder box; null shows the listed folder. A listing never overwrites typing. */
+  const [draft, setDraft] = useState<string | null>(null);
   const [entries, setEntries] = useState<RemoteEntryView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploadPath, setUploadPath] = useState('');
@@ -76,6 +78,7 @@ export function FilesTab({ connectionId }: { connectionId: string }) {
         if (mine !== latest.current) return;
         setPath(listing.path);
         setEntries(listing.entries);
+        setDraft((typed) => (typed === target ? null : typed));
       } catch (failure) {
         if (mine === latest.current) setError(messageOf(failure));
       }
@@ -83,6 +86,11 @@ export function FilesTab({ connectionId }: { connectionId: string }) {
     [client, connectionId],
   );
   useEffect(() => void open('.'), [open]);
+  /** Up, a folder's link and Refresh leave whatever was typed behind. */
+  const go = (target: string) => {
+    setDraft(null);
+    void open(target);
+  };
 
   const act = async (work: Promise<unknown>) => {
     try {
@@ -139,19 +147,19 @@ export function FilesTab({ connectionId }: { connectionId: string }) {
   return (
     <div className="files-tab">
       <div className="devices-toolbar">
-        <button className="button" onClick={() => void open(parent(path))} disabled={path === '/'} aria-label="Up one folder">
+        <button className="button" onClick={() => go(parent(path))} disabled={path === '/'} aria-label="Up one folder">
           ↑ Up
         </button>
         <form
           className="path-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void open(new FormData(e.currentTarget).get('path') as string);
+            void open(draft ?? path);
           }}
         >
-          <input key={path} name="path" defaultValue={path} aria-label="Remote folder" className="mono" spellCheck={false} />
+          <input value={draft ?? path} onChange={(e) => setDraft(e.target.value)} aria-label="Remote folder" className="mono" spellCheck={false} />
         </form>
-        <button className="button" onClick={() => void open(path)}>
+        <button className="button" onClick={() => go(path)}>
           Refresh
         </button>
         <button className="button" onClick={() => askFor({ kind: 'mkdir' }, '')}>
@@ -193,60 +201,68 @@ export function FilesTab({ connectionId }: { connectionId: string }) {
           {error}
         </div>
       )}
-      <table className="files" aria-label={`Files in ${path}`}>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th className="num">Size</th>
-            <th>Modified</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {entries?.length === 0 && (
+      {entries === null ? (
+        !error && (
+          <p className="muted" role="status">
+            Listing the home folder…
+          </p>
+        )
+      ) : (
+        <table className="files" aria-label={`Files in ${path}`}>
+          <thead>
             <tr>
-              <td colSpan={4} className="muted">
-                This folder is empty.
-              </td>
+              <th>Name</th>
+              <th className="num">Size</th>
+              <th>Modified</th>
+              <th />
             </tr>
-          )}
-          {entries?.map((entry) => (
-            <tr key={entry.name}>
-              <td>
-                {entry.kind === 'directory' ? (
-                  <button className="link-button" onClick={() => void open(join(path, entry.name))}>
-                    {entry.name}/
-                  </button>
-                ) : (
-                  <span className="mono">{entry.name}</span>
-                )}
-              </td>
-              <td className="num">{entry.kind === 'directory' ? '' : formatBytes(entry.size)}</td>
-              <td className="muted">{new Date(entry.mtimeMs).toLocaleString()}</td>
-              <td>
-                <span className="row-actions">
-                  {entry.kind === 'file' && (
-                    <button className="link-button" onClick={() => askFor({ kind: 'download', entry }, `~/Downloads/${entry.name}`)}>
-                      Download
+          </thead>
+          <tbody>
+            {entries.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  This folder is empty.
+                </td>
+              </tr>
+            )}
+            {entries.map((entry) => (
+              <tr key={entry.name}>
+                <td>
+                  {entry.kind === 'directory' ? (
+                    <button className="link-button" onClick={() => go(join(path, entry.name))}>
+                      {entry.name}/
                     </button>
+                  ) : (
+                    <span className="mono">{entry.name}</span>
                   )}
-                  <button className="link-button" onClick={() => askFor({ kind: 'rename', entry }, entry.name)}>
-                    Rename
-                  </button>
-                  <button
-                    className="link-button"
-                    onClick={() => {
-                      if (window.confirm(`Delete ${join(path, entry.name)} on the gateway?`)) void act(client.call('ssh.files.delete', { connectionId, path: join(path, entry.name) }));
-                    }}
-                  >
-                    Delete
-                  </button>
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </td>
+                <td className="num">{entry.kind === 'directory' ? '' : formatBytes(entry.size)}</td>
+                <td className="muted">{new Date(entry.mtimeMs).toLocaleString()}</td>
+                <td>
+                  <span className="row-actions">
+                    {entry.kind === 'file' && (
+                      <button className="link-button" onClick={() => askFor({ kind: 'download', entry }, `~/Downloads/${entry.name}`)}>
+                        Download
+                      </button>
+                    )}
+                    <button className="link-button" onClick={() => askFor({ kind: 'rename', entry }, entry.name)}>
+                      Rename
+                    </button>
+                    <button
+                      className="link-button"
+                      onClick={() => {
+                        if (window.confirm(`Delete ${join(path, entry.name)} on the gateway?`)) void act(client.call('ssh.files.delete', { connectionId, path: join(path, entry.name) }));
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
