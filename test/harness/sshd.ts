@@ -84,6 +84,8 @@ export async function startSshd(opts: { extraConfig?: string[]; pam?: boolean } 
   const dir = await mkdtemp(join(tmpdir(), 'fk-sshd-'));
   const binDir = join(dir, 'bin');
   await mkdir(binDir, { mode: 0o755 });
+  const home = join(dir, 'home');
+  await mkdir(home, { mode: 0o755 });
   await chmod(dir, 0o711);
   const hostKeys = [
     await generateKey(join(dir, 'ssh_host_ed25519_key'), { type: 'ed25519' }),
@@ -110,7 +112,9 @@ export async function startSshd(opts: { extraConfig?: string[]; pam?: boolean } 
     'PrintMotd no',
     'MaxSessions 32',
     'MaxStartups 64',
-    `SetEnv PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    // An empty HOME keeps the machine's dotfiles out of test sessions: a root ~/.bashrc running `pyenv init` hung every
+    // command once, after a killed session left pyenv's rehash lock behind. The working folder stays the account's.
+    `SetEnv PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=${home}`,
     'Subsystem sftp internal-sftp',
     ...(opts.extraConfig ?? []),
   ];
