@@ -1,7 +1,8 @@
 // Log index benchmark: FieldKit vs SQLite FTS5 (detail=full with content; contentless detail=none) vs ripgrep.
 // Usage: npm run bench:index -- --lines N [--runs R] [--ingest-runs K] [--results DIR]
 // Builds a deterministic corpus of N lines (syslog, journald JSON, CRI, klog, sensor app) as raw files plus a binary
-// copy of the records, ingests that copy into each engine in its own child process (so that peak RSS is per engine),
+// copy of the records, ingests that copy into each engine in its own child process (so that peak RSS is per engine;
+// FieldKit's with the environment of the app's index process),
 // runs every query R times, checks that every engine that answers a query returns the same count, and writes
 // bench/results/index.json and index.md. Each engine ingests K times (default 7), the engines taking turns, and its
 // ingest figure is the median: this machine's speed drifts within minutes, at times by 2x. One engine alone: --phase
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LEVELS, type Level, type LogLabels, type LogRecord } from '../shared/logs/record.js';
+import { INDEX_PROCESS_ENV } from '../electron/services/index/index-process-launch.js';
 import { LogIndex } from '../electron/services/index/log-index.js';
 
 const QUERY_NAMES = ['rare_term', 'common_term', 'phrase', 'prefix', 'field_time', 'regex_literal', 'regex_noliteral', 'negation', 'histogram_1m', 'top_values', 'newest_100'] as const;
@@ -625,7 +627,9 @@ async function main(): Promise<void> {
     const { bytes } = await writeCorpus(lines, work);
     const phase = (engine: IngestEngine, ...extra: string[]): EngineResult => {
       const out = join(work, `${engine}.json`);
-      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out, ...extra], { stdio: 'inherit' });
+      // FieldKit's phase runs with the environment the app gives its index process
+      const env = engine === 'fieldkit' ? { ...process.env, ...INDEX_PROCESS_ENV } : process.env;
+      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', engine, '--lines', String(lines), '--runs', String(runs), '--work', work, '--out', out, ...extra], { stdio: 'inherit', env });
       return JSON.parse(readFileSync(out, 'utf8')) as EngineResult;
     };
     type IngestFigures = Pick<EngineResult, 'ingest_lines_per_s' | 'ingest_mb_per_s'>;
@@ -650,7 +654,7 @@ async function main(): Promise<void> {
     const mismatches = compare(engines);
     const result = { corpus: { lines, bytes }, engines, mismatches };
     const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
-    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after untimed warm-up runs (every engine, at least ${WARM_UP_RUNS} runs and ${WARM_UP_MS} ms, at most ${WARM_UP_MAX_RUNS} runs: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in-process here (the app hosts the same engine on a worker thread). SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests). Each engine ingests ${ingestRuns} times into a fresh folder or database, in a fresh process, the engines taking turns (the last run is the one its queries then use), and its ingest figures are the median run: this machine's speed drifts within minutes, at times by 2× (and not by the same factor for every engine), so one bench run does not settle a ratio near a target.`;
+    const note = `Measured on this machine (${cpus().length} cores, shared with other work while it ran: load average ${load} over 1 / 5 / 15 min at the end), Node ${process.version}, ${runs} timed runs per query after untimed warm-up runs (every engine, at least ${WARM_UP_RUNS} runs and ${WARM_UP_MS} ms, at most ${WARM_UP_MAX_RUNS} runs: V8 optimises FieldKit's query code, SQLite and the OS cache pages). FieldKit runs in the phase's process here, with the environment the app gives its index process (INDEX_PROCESS_ENV: MALLOC_ARENA_MAX=2), the engine on that process's main thread as in the app's index process. SQLite uses WAL mode, synchronous=FULL, one transaction per ${BATCH}-line batch; FieldKit acknowledges each ${BATCH}-line batch after its WAL fsync. Ingest = wall clock from before the first batch to after FieldKit's close() (every record sealed into segments) or SQLite's final WAL checkpoint, minus the time spent reading and materialising the batches from a pre-generated binary copy of the corpus (same rule for every engine; the corpus generator does not run while an engine ingests). Each engine ingests ${ingestRuns} times into a fresh folder or database, in a fresh process, the engines taking turns (the last run is the one its queries then use), and its ingest figures are the median run: this machine's speed drifts within minutes, at times by 2× (and not by the same factor for every engine), so one bench run does not settle a ratio near a target.`;
     const repoRoot = new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url);
     const resultsDir = values.results ?? fileURLToPath(new URL('bench/results/', repoRoot));
     mkdirSync(resultsDir, { recursive: true });

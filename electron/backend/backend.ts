@@ -1,5 +1,6 @@
 import { SettingsStore } from '../services/settings/settings-store.js';
 import type { SecretStore } from '../services/ssh/secrets.js';
+import type { LaunchIndexProcess } from '../services/index/index-process-launch.js';
 import type { LogSink } from '../../shared/logs/record.js';
 import { createClusterHandlers } from './cluster-handlers.js';
 import { createClusterJoinHandlers } from './cluster-join-handlers.js';
@@ -19,6 +20,8 @@ export interface BackendOptions {
   onUnexpected?: (error: unknown) => void;
   /** Where saved passwords and passphrases live: the OS keychain in Electron; none by default (kept in memory). */
   secrets?: SecretStore;
+  /** How the log index's process starts: a utility process in Electron; Node's fork by default. */
+  launchIndex?: LaunchIndexProcess;
 }
 
 /** The services behind the contract, wired once per process and shared by every window or socket. */
@@ -32,7 +35,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { dataDir, version } = options;
   const settings = await SettingsStore.open(dataDir);
   const connections = new ConnectionRegistry();
-  const logs = createLogsHandlers(dataDir);
+  const logs = createLogsHandlers(dataDir, options.launchIndex);
   // Everything any service sees goes into the one log index, opened on first use.
   const logSink: LogSink = { append: async (records) => (await logs.index()).append(records) };
   const serial = createSerialHandlers({ dataDir, connections, sink: logSink });

@@ -1,6 +1,7 @@
 import { FieldkitError } from '../../shared/contract/errors.js';
 import { FACET_FIELDS, type ImportSummary, type LogHit } from '../../shared/contract/logs.js';
 import { IndexClient, indexDirOf } from '../services/index/index-client.js';
+import type { LaunchIndexProcess } from '../services/index/index-process-launch.js';
 import type { ImportReport } from '../services/index/import/index.js';
 import type { SearchHit } from '../services/index/log-index.js';
 import type { Handlers } from './handlers.js';
@@ -75,12 +76,12 @@ async function matchSpan(idx: IndexClient, query: string, asked: { fromNs?: bigi
 }
 
 /**
- * The Logs section's backend: the index on its worker thread, opened on first use. `index` is that lazy opener:
+ * The Logs section's backend: the index in its own process, opened on first use. `index` is that lazy opener:
  * other producers (serial capture) append through it.
  */
-export function createLogsHandlers(dataDir: string): { handlers: LogsHandlers; index(): Promise<IndexClient>; close(): Promise<void> } {
+export function createLogsHandlers(dataDir: string, launch?: LaunchIndexProcess): { handlers: LogsHandlers; index(): Promise<IndexClient>; close(): Promise<void> } {
   let opening: Promise<IndexClient> | undefined;
-  const index = () => (opening ??= IndexClient.open(indexDirOf(dataDir)));
+  const index = () => (opening ??= IndexClient.open(indexDirOf(dataDir), {}, launch));
 
   const handlers: LogsHandlers = {
     'logs.search': (input) =>

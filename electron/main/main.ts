@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { appVersion, packageRoot, rendererDir } from '../backend/app-paths.js';
 import { createBackend } from '../backend/backend.js';
 import { resolveDataDir } from '../backend/data-dir.js';
@@ -8,6 +8,7 @@ import { buildMenu } from './menu.js';
 import { hardenWebContents } from './hardening.js';
 import { join } from 'node:path';
 import { EncryptedFileSecretStore, safeStorageCipher } from '../services/ssh/secrets.js';
+import { utilityProcessLauncher } from '../services/index/index-process-launch.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -27,7 +28,8 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   // Secrets go to disk only sealed by the OS keychain; where it is unavailable they live for this run only.
   const secrets = safeStorage.isEncryptionAvailable() ? new EncryptedFileSecretStore(join(dataDir, 'ssh', 'secrets.json'), safeStorageCipher(safeStorage)) : undefined;
-  const backend = await createBackend({ dataDir, version: appVersion(), secrets, onUnexpected: (error) => console.error(error) });
+  const launchIndex = utilityProcessLauncher(utilityProcess);
+  const backend = await createBackend({ dataDir, version: appVersion(), secrets, launchIndex, onUnexpected: (error) => console.error(error) });
   const ipc = wireIpc(ipcMain, backend.router, (url) => url.startsWith(`${APP_ORIGIN}/`));
   Menu.setApplicationMenu(buildMenu());
 

@@ -1,5 +1,6 @@
 /**
- * IndexClient: the log index hosted on a worker thread, with the same API as LogIndex (LogIndexApi).
+ * IndexClient: the log index hosted in a process of its own (index-process.ts), with the same API as LogIndex
+ * (LogIndexApi).
  *
  *   const index = await IndexClient.open(join(dataDir, 'index'));
  *   await index.append(records);                       // resolves when durable
@@ -11,15 +12,16 @@
  * later call rejects.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import type { LogRecord } from '../../../shared/logs/record.js';
 import type { HistogramOptions, Histogram, IndexStats, LogIndexApi, LogIndexOptions, QueryOptions, SearchOptions, SearchPage, TailListener, TopValue } from './log-index.js';
-import type { WorkerReply, WorkerRequest } from './index-protocol.js';
+import type { IndexReply, IndexRequest } from './index-protocol.js';
 import type { ImportOptions, ImportProgress, ImportReport } from './import/index.js';
+import { forkIndexProcess, INDEX_PROCESS_ENV, type IndexProcess, type LaunchIndexProcess } from './index-process-launch.js';
 import { workerEntry } from './worker-entry.js';
 
-type Method = WorkerRequest['method'];
-type ArgsOf<M extends Method> = Extract<WorkerRequest, { method: M }>['args'];
+type Method = IndexRequest['method'];
+type ArgsOf<M extends Method> = Extract<IndexRequest, { method: M }>['args'];
 
 /** Where a data folder keeps its log index. */
 export const indexDirOf = (dataDir: string) => join(dataDir, 'index');
@@ -31,20 +33,38 @@ export class IndexClient implements LogIndexApi {
   private readonly progressListeners = new Map<number, (progress: ImportProgress) => void>();
   private failure: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`index worker exited (code ${code})`)));
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: IndexProcess) {
+    child.onMessage((reply) => this.onReply(reply));
+    this.exited = new Promise((resolve) =>
+      child.onExit((reason) => {
+        this.fail(new Error(`index process exited (${reason})`));
+        resolve();
+      }),
+    );
   }
 
-  static async open(dir: string, options: Omit<LogIndexOptions, 'nowNs'> = {}): Promise<IndexClient> {
-    const [entry, extra] = workerEntry('index-worker');
-    const worker = new Worker(entry, { ...extra, workerData: { dir, options } });
-    const client = new IndexClient(worker);
-    await new Promise<void>((resolve, reject) => {
+  static async open(dir: string, options: Omit<LogIndexOptions, 'nowNs'> = {}, launch: LaunchIndexProcess = forkIndexProcess): Promise<IndexClient> {
+    const [entry, extra] = workerEntry('index-process');
+    const env = { ...(process.env as Record<string, string>), ...INDEX_PROCESS_ENV };
+    const client = new IndexClient(launch(fileURLToPath(entry), { env, execArgv: extra.execArgv ?? [] }));
+    const ready = new Promise<void>((resolve, reject) => {
       client.pending.set(0, { resolve: () => resolve(), reject });
     });
+    client.child.send({ id: 0, method: 'open', args: [dir, options] });
+    try {
+      await ready;
+    } catch (error) {
+      client.child.kill();
+      throw error;
+    }
     return client;
+  }
+
+  /** The index process's id, while it runs. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   append(records: readonly LogRecord[]): Promise<void> {
@@ -82,7 +102,7 @@ export class IndexClient implements LogIndexApi {
     };
   }
 
-  /** Imports files, folders and bundles with the parsers running on the index's worker thread. */
+  /** Imports files, folders and bundles with the parsers running in the index's process. */
   async importPaths(paths: readonly string[], { signal, onProgress, ...options }: ImportOptions = {}): Promise<ImportReport> {
     const id = this.nextId;
     if (onProgress) this.progressListeners.set(id, onProgress);
@@ -110,7 +130,8 @@ export class IndexClient implements LogIndexApi {
     if (this.failure) return;
     await this.call('close', []);
     this.failure = new Error('index is closed');
-    await this.worker.terminate();
+    this.child.kill();
+    await this.exited;
   }
 
   private call<M extends Method>(method: M, args: ArgsOf<M>): Promise<unknown> {
@@ -118,11 +139,11 @@ export class IndexClient implements LogIndexApi {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args } as WorkerRequest);
+      this.child.send({ id, method, args } as IndexRequest);
     });
   }
 
-  private onReply(reply: WorkerReply): void {
+  private onReply(reply: IndexReply): void {
     if (reply.tail) {
       this.listeners.get(reply.tail.subscription)?.(reply.tail.hits);
       return;

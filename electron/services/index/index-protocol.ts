@@ -1,12 +1,13 @@
-/** Messages between IndexClient and index-worker. BigInts and plain objects travel by structured clone. */
+/** Messages between IndexClient and index-process. BigInts and plain objects travel by structured clone. */
 import type { LogRecord } from '../../../shared/logs/record.js';
 import type { ImportOptions, ImportProgress } from './import/index.js';
-import type { HistogramOptions, QueryOptions, SearchHit, SearchOptions } from './log-index.js';
+import type { HistogramOptions, LogIndexOptions, QueryOptions, SearchHit, SearchOptions } from './log-index.js';
 
-/** What an import in the worker takes: everything but the callbacks, which cannot cross threads. */
-export type WorkerImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
+/** What an import in the index process takes: everything but the callbacks, which cannot cross processes. */
+export type IndexImportOptions = Omit<ImportOptions, 'signal' | 'onProgress'>;
 
-export type WorkerRequest = { id: number } & (
+export type IndexRequest = { id: number } & (
+  | { method: 'open'; args: [string, Omit<LogIndexOptions, 'nowNs'>] }
   | { method: 'append'; args: [readonly LogRecord[]] }
   | { method: 'search'; args: [string, SearchOptions?] }
   | { method: 'count'; args: [string, QueryOptions?] }
@@ -14,14 +15,14 @@ export type WorkerRequest = { id: number } & (
   | { method: 'topValues'; args: [string, string, (QueryOptions & { limit?: number })?] }
   | { method: 'subscribe'; args: [string] }
   | { method: 'unsubscribe'; args: [number] }
-  | { method: 'import'; args: [readonly string[], WorkerImportOptions] }
+  | { method: 'import'; args: [readonly string[], IndexImportOptions] }
   | { method: 'cancelImport'; args: [number] }
   | { method: 'stats'; args: [] }
   | { method: 'flush'; args: [] }
   | { method: 'close'; args: [] }
 );
 
-export interface WorkerReply {
+export interface IndexReply {
   /** The request answered; 0 for the startup message and tail events. */
   id: number;
   value?: unknown;
