@@ -10,6 +10,13 @@ import type { ImportProgress } from './import/index.js';
 import type { SearchHit } from './log-index.js';
 
 let dir: string | undefined;
+
+/** Node's fork, keeping a handle on the process it starts. */
+function forkKeepingHandle(): { launch: LaunchIndexProcess; started: () => IndexProcess } {
+  let started: IndexProcess | undefined;
+  return { launch: (entry, options) => (started = forkIndexProcess(entry, options)), started: () => started! };
+}
+
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -55,8 +62,9 @@ describe('IndexClient (own process)', () => {
 
   it('runs in a process of its own with the index environment; if that process dies, every call says so', async () => {
     dir = await mkdtemp(join(tmpdir(), 'fk-client-'));
-    const client = await IndexClient.open(dir);
-    const pid = client.pid!;
+    const { launch, started } = forkKeepingHandle();
+    const client = await IndexClient.open(dir, {}, launch);
+    const pid = started().pid!;
     expect(pid).not.toBe(process.pid);
     expect((await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0')).toContain('MALLOC_ARENA_MAX=2');
     expect(await client.count('')).toBe(0);
@@ -69,10 +77,9 @@ describe('IndexClient (own process)', () => {
     dir = await mkdtemp(join(tmpdir(), 'fk-client-'));
     const file = join(dir, 'not-a-folder');
     await writeFile(file, 'x');
-    let started: IndexProcess | undefined;
-    const launch: LaunchIndexProcess = (entry, options) => (started = forkIndexProcess(entry, options));
+    const { launch, started } = forkKeepingHandle();
     await expect(IndexClient.open(file, {}, launch)).rejects.toThrow(/not-a-folder/);
-    const gone = new Promise((resolve) => started!.onExit(resolve));
+    const gone = new Promise((resolve) => started().onExit(resolve));
     await expect(gone).resolves.toBe('signal SIGTERM');
   });
 

@@ -62,11 +62,6 @@ export class IndexClient implements LogIndexApi {
     return client;
   }
 
-  /** The index process's id, while it runs. */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   append(records: readonly LogRecord[]): Promise<void> {
     return this.call('append', [records]) as Promise<void>;
   }
