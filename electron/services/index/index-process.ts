@@ -32,20 +32,21 @@ function errorOf(error: unknown): IndexReply['error'] {
 }
 
 port.onMessage((request) => {
-  if (request.method === 'open') {
-    opened = LogIndex.open(...request.args);
-    opened.then(
-      () => port.send({ id: 0, value: 'ready' }),
-      (error: unknown) => port.send({ id: 0, error: errorOf(error) }),
-    );
-    return;
-  }
-  if (!opened) return port.send({ id: request.id, error: errorOf(new Error(`${request.method} before open`)) });
-  void opened.then((index) => handle(index, request)).then(
+  void answer(request).then(
     (value) => port.send({ id: request.id, value }),
     (error: unknown) => port.send({ id: request.id, error: errorOf(error) }),
   );
 });
+
+async function answer(request: IndexRequest): Promise<unknown> {
+  if (request.method === 'open') {
+    opened = LogIndex.open(...request.args);
+    await opened;
+    return 'ready';
+  }
+  if (!opened) throw new Error(`${request.method} before open`);
+  return handle(await opened, request);
+}
 
 async function handle(index: LogIndex, request: Exclude<IndexRequest, { method: 'open' }>): Promise<unknown> {
   switch (request.method) {
