@@ -74,7 +74,7 @@ describe('join a stand-in gateway (air-gap)', () => {
       'k3s agent registered gw-a',
     ];
     expect(calls.filter((c) => order.includes(c))).toEqual(order);
-    expect(calls.some((c) => /^journalctl -o export --no-pager --since @\d+ -u k3s-agent -f$/.test(c))).toBe(true);
+    expect(calls.some((c) => /^journalctl -o export --no-pager --since @\d+\.\d{6} -u k3s-agent -f$/.test(c))).toBe(true);
 
     const node = env.api.store.node('gw-a');
     expect(node.metadata.labels).toMatchObject({ site: 'north' });

@@ -11,7 +11,7 @@ import { redactSecrets } from '../../../../shared/ssh/redact.js';
 import type { LogSink } from '../../../../shared/logs/record.js';
 import type { SshSession } from '../../ssh/session.js';
 import type { BundleStore, CachedBundle } from './bundles.js';
-import { followAgentJournal, type JournalFollow } from './journal.js';
+import { followAgentJournal, GATEWAY_CLOCK_COMMAND, journalSince, type JournalFollow } from './journal.js';
 import { listNodes, waitForReadyNode } from './kube.js';
 import { runPreflight } from './preflight.js';
 import { RemoteShell } from './remote.js';
@@ -159,10 +159,10 @@ export async function runJoin(plan: JoinPlan, deps: JoinDeps, emitRaw: (e: JoinE
     // A node of that name may be left from before (a re-flash): it only counts once the agent was accepted again.
     const earlier = await step('start', async () => {
       const uids = new Set((await listNodes(await kubeConfig())).nodes.filter((n) => isOurName(n.metadata?.name ?? '')).map((n) => n.metadata?.uid));
-      const since = Number((await shell.run('date +%s', 'reading the gateway clock')).trim());
+      const since = journalSince(await shell.run(GATEWAY_CLOCK_COMMAND, 'reading the gateway clock'));
       follow = followAgentJournal(shell, deps.sink, {
         device: baseName,
-        sinceEpoch: since,
+        since,
         secrets: () => secrets,
         onLine: (line) => {
           emit({ type: 'journal', line });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../../shared/logs/record.js';
-import { agentJournalSink } from './journal.js';
+import { agentJournalSink, journalSince } from './journal.js';
 
 describe('agent journal sink', () => {
   it('labels records as the node k3s-agent and blanks the token in messages and fields', async () => {
@@ -29,5 +29,14 @@ describe('agent journal sink', () => {
       },
     ]);
     expect(lines).toEqual(['using token [redacted]']);
+  });
+});
+
+describe('journalSince', () => {
+  it('keeps the microseconds GNU date prints, and falls back to whole seconds where date has no %N', () => {
+    expect(journalSince('1764400000.012345\n')).toBe('@1764400000.012345');
+    expect(journalSince('1764400000.%6N\n')).toBe('@1764400000');
+    expect(journalSince('1764400000.6N')).toBe('@1764400000');
+    expect(journalSince('1764400000')).toBe('@1764400000');
   });
 });

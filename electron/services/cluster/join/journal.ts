@@ -28,21 +28,33 @@ export function agentJournalSink(sink: LogSink, opts: { device: string; secrets:
   };
 }
 
+/** Prints the gateway's clock to the microsecond (GNU date), for journalSince. */
+export const GATEWAY_CLOCK_COMMAND = 'date +%s.%6N';
+
 /**
- * Follows `journalctl -u k3s-agent` from `sinceEpoch` (gateway clock) into the log index (source journald, unit
- * k3s-agent, device = the node) and hands each line, secrets blanked, to `onLine`.
+ * journalctl's `--since` for what GATEWAY_CLOCK_COMMAND printed: `@seconds.microseconds`, or whole seconds where date
+ * has no %N (BusyBox). To the second, the rejection the join before logged in the same second was read as this one's.
+ */
+export function journalSince(clock: string): string {
+  const printed = clock.trim();
+  return `@${/^\d+\.\d{6}$/.test(printed) ? printed : printed.split('.')[0]}`;
+}
+
+/**
+ * Follows `journalctl -u k3s-agent` from `since` (journalctl syntax, gateway clock) into the log index (source
+ * journald, unit k3s-agent, device = the node) and hands each line, secrets blanked, to `onLine`.
  */
 export function followAgentJournal(
   shell: RemoteShell,
   sink: LogSink,
-  opts: { device: string; sinceEpoch: number; secrets: () => Iterable<string>; onLine(line: string): void },
+  opts: { device: string; since: string; secrets: () => Iterable<string>; onLine(line: string): void },
 ): JournalFollow {
   const abort = new AbortController();
   const cleaning = agentJournalSink(sink, opts);
   const stopped = collectJournal(shell.session, cleaning, {
     labels: { device: opts.device },
     units: [AGENT_UNIT],
-    since: `@${opts.sinceEpoch}`,
+    since: opts.since,
     follow: true,
     journalctl: shell.root ? 'journalctl' : 'sudo -n journalctl',
     signal: abort.signal,
