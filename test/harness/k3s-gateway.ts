@@ -6,7 +6,7 @@
  * const gw = await startK3sGateway({ api, hostname: 'gw-7' });
  * // SSH: gw.host, gw.port, gw.user ('root'), gw.privateKeyPath (authorized), gw.hostKeys (public lines for known_hosts)
  * // After a join: gw.path('/etc/rancher/k3s/config.yaml') is where that gateway file is on this machine,
- * // await gw.calls() lists what the stand-ins did, in order ('systemctl restart k3s-agent', 'k3s agent', …).
+ * // await gw.calls() lists what the stand-ins did, in order ('systemctl start k3s-agent', 'k3s agent', …).
  * await gw.stop();
  * ```
  *

@@ -69,12 +69,15 @@ describe('join a stand-in gateway (air-gap)', () => {
       'install.sh  INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_EXEC=agent INSTALL_K3S_SKIP_START=true',
       'systemctl enable k3s-agent',
       'systemctl daemon-reload',
-      'systemctl restart k3s-agent',
+      'systemctl stop k3s-agent',
+      'systemctl start k3s-agent',
       'k3s agent ',
       'k3s agent registered gw-a',
     ];
     expect(calls.filter((c) => order.includes(c))).toEqual(order);
-    expect(calls.some((c) => /^journalctl -o export --no-pager --since @\d+\.\d{6} -u k3s-agent -f$/.test(c))).toBe(true);
+    // the journal is followed, to the microsecond, from after an earlier agent was stopped
+    const follow = calls.findIndex((c) => /^journalctl -o export --no-pager --since @\d+\.\d{6} -u k3s-agent -f$/.test(c));
+    expect(follow).toBeGreaterThan(calls.indexOf('systemctl stop k3s-agent'));
 
     const node = env.api.store.node('gw-a');
     expect(node.metadata.labels).toMatchObject({ site: 'north' });

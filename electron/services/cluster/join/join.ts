@@ -159,6 +159,9 @@ export async function runJoin(plan: JoinPlan, deps: JoinDeps, emitRaw: (e: JoinE
     // A node of that name may be left from before (a re-flash): it only counts once the agent was accepted again.
     const earlier = await step('start', async () => {
       const uids = new Set((await listNodes(await kubeConfig())).nodes.filter((n) => isOurName(n.metadata?.name ?? '')).map((n) => n.metadata?.uid));
+      // An agent left running by an attempt before (it retries a rejected password every few seconds) must not speak
+      // into this join's journal: it is stopped (systemd returns once it is gone) before the clock is read.
+      await shell.run('systemctl stop k3s-agent', 'stopping an earlier k3s-agent');
       const since = journalSince(await shell.run(GATEWAY_CLOCK_COMMAND, 'reading the gateway clock'));
       follow = followAgentJournal(shell, deps.sink, {
         device: baseName,
@@ -174,7 +177,7 @@ export async function runJoin(plan: JoinPlan, deps: JoinDeps, emitRaw: (e: JoinE
           if (isFatal(d)) fatal.fire(d);
         },
       });
-      await shell.run('systemctl restart k3s-agent', 'starting k3s-agent');
+      await shell.run('systemctl start k3s-agent', 'starting k3s-agent');
       return uids;
     });
 
